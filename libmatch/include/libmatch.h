@@ -1,0 +1,406 @@
+/*
+ * libmatch.h: index job postings and jobseeker profiles, rank matches.
+ *
+ * This header is the manual.  Read it top to bottom once.
+ *
+ * THREADS.  One lm_engine is shared by all the threads of a portal.  Every
+ * function taking an lm_engine may be called from any thread at any time:
+ * reads (lm_engine_get, lm_engine_count, exports) run concurrently, writes
+ * (ingest, put, remove, skill terms) are serialised inside the engine, and
+ * a read never sees half of a write.  lm_record and lm_report objects are
+ * not shared: each belongs to the thread that holds it.  lm_errmsg() is
+ * per thread: it tells the calling thread about its own last failure.
+ *
+ * ERRORS.  Every function that can fail returns an int: LM_OK (0) or a
+ * negative LM_E... code.  lm_strerror(code) gives the fixed text of the
+ * code; lm_errmsg(e) the detail of this thread's last failure.  The library
+ * never prints, never aborts and never exits.  Personal data (phone and ID
+ * numbers) never appears in a message.
+ *
+ * OWNERSHIP.  Inputs are copied.  An object returned through `**out` is
+ * the caller's and is freed with its lm_<type>_free (or _close).  A
+ * returned `const char *` is borrowed from its parent object and is valid
+ * until that object changes or is freed.  A constructor that fails leaves
+ * `*out` NULL.
+ *
+ * This header is C89-clean.
+ */
+#ifndef LIBMATCH_H
+#define LIBMATCH_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(LM_BUILDING) && defined(__GNUC__) && __GNUC__ >= 4
+#define LM_EXTERN extern __attribute__((visibility("default")))
+#else
+#define LM_EXTERN extern
+#endif
+
+/* ---------------------------------------------------------------- version */
+
+#define LM_VERSION_MAJOR 0
+#define LM_VERSION_MINOR 1
+#define LM_VERSION_PATCH 0
+#define LM_VERSION_STRING "0.1.0"
+/** major * 10000 + minor * 100 + patch, as lm_version_number() returns. */
+#define LM_VERSION_NUMBER                                                    \
+  (LM_VERSION_MAJOR * 10000 + LM_VERSION_MINOR * 100 + LM_VERSION_PATCH)
+
+/** The run-time library's version string, "MAJOR.MINOR.PATCH"; static. */
+LM_EXTERN const char *lm_version(void);
+/** The run-time library's LM_VERSION_NUMBER. */
+LM_EXTERN int lm_version_number(void);
+
+/* ----------------------------------------------------------------- errors */
+
+enum {
+  LM_OK = 0,
+  LM_ERROR = -1,     /* anything else: an I/O error, a broken invariant */
+  LM_ENOMEM = -2,    /* out of memory; nothing was changed */
+  LM_EINVAL = -3,    /* a bad argument or a record that fails validation */
+  LM_ENOTFOUND = -4, /* no record with that kind and id */
+  LM_EPARSE = -5,    /* the document (or a record in it) cannot be read */
+  LM_EDB = -6        /* the database failed (busy, corrupt, read-only) */
+};
+
+/** Fixed English text for an LM_E... code; never NULL; static. */
+LM_EXTERN const char *lm_strerror(int code);
+
+struct lm_engine;
+/**
+ * The detail of the calling thread's last failure in libmatch ("line 12:
+ * job J7: bad <salary> '五千八'"); "" if there was none.  Borrowed until the
+ * thread's next libmatch call.  `e` may be NULL (a failed lm_engine_open).
+ */
+LM_EXTERN const char *lm_errmsg(const struct lm_engine *e);
+
+/** Frees memory that libmatch returned to the caller as a plain buffer. */
+LM_EXTERN void lm_free(void *p);
+
+/* ------------------------------------------------------------- the engine */
+
+/**
+ * lm_engine: an open store (a SQLite file, the source of truth) with its
+ * skills dictionary.  Open with lm_engine_open, close with lm_engine_close.
+ */
+typedef struct lm_engine lm_engine;
+
+#define LM_OPTIONS_VERSION 1
+
+/** Open the store read-only: ingest, put and remove fail with LM_EINVAL. */
+#define LM_OPEN_READONLY 0x1u
+
+/**
+ * Options for lm_engine_open.  Start from LM_OPTIONS_INIT or
+ * lm_options_init() so that fields added later get their defaults.
+ */
+typedef struct lm_options {
+  unsigned int version;    /* LM_OPTIONS_VERSION */
+  unsigned int flags;      /* LM_OPEN_... */
+  const char *skills_path; /* skills dictionary file; NULL: the installed one
+                              (or $LIBMATCH_SKILLS when set) */
+  int busy_timeout_ms;     /* wait this long for another process's lock */
+  unsigned int batch_size; /* records per transaction when ingesting */
+} lm_options;
+
+#define LM_OPTIONS_INIT { LM_OPTIONS_VERSION, 0u, NULL, 5000, 10000u }
+
+/**
+ * Fills *opts with the defaults for `version` (pass LM_OPTIONS_VERSION).
+ * Returns LM_EINVAL for a version this library does not know.
+ */
+LM_EXTERN int lm_options_init(lm_options *opts, unsigned int version);
+
+/**
+ * Opens (creating if missing) the store at `path`, a file name or
+ * ":memory:".  An older schema is migrated.  `opts` may be NULL for the
+ * defaults.  On success *out is the caller's, closed with lm_engine_close;
+ * on failure *out is NULL and lm_errmsg(NULL) says why.
+ * Returns LM_OK, LM_EINVAL, LM_ENOMEM or LM_EDB.
+ */
+LM_EXTERN int lm_engine_open(lm_engine **out, const char *path,
+                             const lm_options *opts);
+
+/** Closes the engine and frees it.  NULL is a no-op.  No call may be under
+ * way on `e` in another thread. */
+LM_EXTERN void lm_engine_close(lm_engine *e);
+
+/* ---------------------------------------------------------------- records */
+
+/** Record kinds, as the elements of FORMAT.md. */
+typedef enum lm_kind {
+  LM_JOB = 1,
+  LM_SEEKER = 2,
+  LM_EMPLOYER = 3,
+  LM_SERVICE_POINT = 4,
+  LM_COMMUNITY = 5
+} lm_kind;
+
+/**
+ * Fields of a record, named after FORMAT.md.  Each field holds text, a
+ * number or a list; lm_record_set takes the text form of any of them
+ * (numbers as decimal text, dates as YYYY-MM-DD or Chinese forms, free-text
+ * salary and age which are normalised).  List fields (marked [list]) append
+ * one item per call.
+ */
+typedef enum lm_field {
+  LM_F_STATUS = 1,       /* "open"; "closed"/"withdrawn" mark a removal */
+  LM_F_NAME,             /* <title> of a job, <name> of the others */
+  LM_F_EMPLOYER,         /* job: the employer's id */
+  LM_F_OPENINGS,         /* job: number of openings (>= 1; default 1) */
+  LM_F_POSTED,           /* job: date posted */
+  LM_F_EXPIRES,          /* job: date the posting expires */
+  LM_F_REGISTERED,       /* seeker: date registered */
+  LM_F_OCCUPATION,       /* job: occupation code "6-18-01-01" */
+  LM_F_INDUSTRY,         /* job */
+  LM_F_LAT,              /* location, degrees */
+  LM_F_LON,              /* location, degrees */
+  LM_F_DISTRICT,         /* six-digit administrative division code */
+  LM_F_ADDRESS,          /* text of <location> */
+  LM_F_SALARY,           /* free text ("5千-8千元/月", "面議"), normalised */
+  LM_F_SALARY_MIN,       /* CNY per month */
+  LM_F_SALARY_MAX,       /* CNY per month (job) */
+  LM_F_NEGOTIABLE,       /* "1" when the salary is negotiable (面議) */
+  LM_F_SHIFT,            /* day | night | rotating | flexible | part-time */
+  LM_F_WINDOW_FROM,      /* date */
+  LM_F_WINDOW_TO,        /* date */
+  LM_F_EDUCATION,        /* job: minimum; seeker: level.  Vocabulary word
+                            or Chinese (本科, 中專, ...) */
+  LM_F_MAJOR,            /* seeker */
+  LM_F_AGE,              /* job: free text "18至45周歲", normalised */
+  LM_F_AGE_MIN,          /* job */
+  LM_F_AGE_MAX,          /* job */
+  LM_F_BIRTH_YEAR,       /* seeker */
+  LM_F_EXPERIENCE_YEARS, /* job: required; seeker: has */
+  LM_F_EXPERIENCE_OCCUPATION, /* seeker: occupation code of experience */
+  LM_F_MOBILITY_MINUTES, /* seeker */
+  LM_F_MOBILITY_MODE,    /* seeker: walk | bike | ebike | bus | car */
+  LM_F_TEXT,             /* requirements <text> (job) or <text> (seeker) */
+  LM_F_DESCRIPTION,      /* job */
+  LM_F_PHONE,            /* seeker: personal data, never in messages */
+  LM_F_ID_NUMBER,        /* seeker: personal data, never in messages */
+  LM_F_ALLIANCE,         /* employer: alliance name */
+  LM_F_POINT_KIND,       /* service point: station | gig-market | training |
+                            fair-venue */
+  LM_F_POPULATION,       /* community */
+  LM_F_GROUP,            /* [list] seeker: key group (unknown ones kept) */
+  LM_F_CERTIFICATE,      /* [list] job: required; seeker: held */
+  LM_F_PRIORITY_GROUP,   /* [list] job: group the post favours */
+  LM_F_PREF_OCCUPATION,  /* [list] seeker: preferred occupation code prefix */
+  LM_F_PREF_INDUSTRY,    /* [list] seeker */
+  LM_F_PREF_SHIFT,       /* [list] seeker */
+  LM_F_COUNT_            /* not a field: one past the last */
+} lm_field;
+
+/** Skill levels: on a job required or preferred; on a seeker, held. */
+typedef enum lm_skill_level {
+  LM_SKILL_HELD = 0,
+  LM_SKILL_REQUIRED = 1,
+  LM_SKILL_PREFERRED = 2
+} lm_skill_level;
+
+/** Where a skill was found: bits of lm_skill.found_in. */
+#define LM_FOUND_SKILL 0x1u       /* a <skill> element */
+#define LM_FOUND_TEXT 0x2u        /* <text> */
+#define LM_FOUND_DESCRIPTION 0x4u /* <description> */
+#define LM_FOUND_TITLE 0x8u       /* <title> */
+
+/** A skill of a record, as lm_record_skill reports it (strings borrowed). */
+typedef struct lm_skill {
+  const char *name;      /* as written in <skill>, or the dictionary's term */
+  const char *canonical; /* the dictionary's canonical term, or the name
+                            folded when the dictionary does not know it */
+  int level;             /* lm_skill_level */
+  int years;             /* seeker: years of use; -1 unknown */
+  unsigned int found_in; /* LM_FOUND_... bits */
+} lm_skill;
+
+/**
+ * lm_record: one job, seeker, employer, service point or community, built
+ * by a portal field by field (lm_record_new, lm_record_set, lm_engine_put)
+ * or read back from the store (lm_engine_get).  Free with lm_record_free.
+ */
+typedef struct lm_record lm_record;
+
+/**
+ * Creates an empty record of `kind` with `id` (1-64 printable bytes, no
+ * white space).  *out is the caller's, freed with lm_record_free.
+ * Returns LM_OK, LM_EINVAL (bad kind or id) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_record_new(lm_record **out, lm_kind kind, const char *id);
+
+/** Frees a record.  NULL is a no-op. */
+LM_EXTERN void lm_record_free(lm_record *r);
+
+/**
+ * Sets field `f` from its text form (a list field gets one more item).
+ * `value` is copied; NULL clears a scalar field or empties a list.
+ * Returns LM_OK, LM_EINVAL (a field this kind does not have, a value
+ * that cannot be read: the message says which) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_record_set(lm_record *r, lm_field f, const char *value);
+
+/**
+ * Adds a skill (level: lm_skill_level; years: -1 when unknown).
+ * Returns LM_OK, LM_EINVAL or LM_ENOMEM.
+ */
+LM_EXTERN int lm_record_add_skill(lm_record *r, const char *name, int level,
+                                  int years);
+
+/** The record's kind. */
+LM_EXTERN lm_kind lm_record_kind(const lm_record *r);
+/** The record's id; borrowed. */
+LM_EXTERN const char *lm_record_id(const lm_record *r);
+
+/**
+ * The text form of a scalar field (numbers in decimal, dates YYYY-MM-DD,
+ * salaries per month), or NULL when unset.  Borrowed until the record
+ * changes or is freed.
+ */
+LM_EXTERN const char *lm_record_get(const lm_record *r, lm_field f);
+
+/**
+ * A numeric field's value (dates: days since 1970-01-01).  Returns LM_OK,
+ * LM_ENOTFOUND when unset, LM_EINVAL for a field that is not numeric.
+ */
+LM_EXTERN int lm_record_number(const lm_record *r, lm_field f, double *out);
+
+/** How many items a list field holds (0 for a scalar field). */
+LM_EXTERN size_t lm_record_count(const lm_record *r, lm_field f);
+/** Item `i` of a list field, or NULL past the end; borrowed. */
+LM_EXTERN const char *lm_record_item(const lm_record *r, lm_field f,
+                                     size_t i);
+
+/** How many skills the record has, named and found in its text. */
+LM_EXTERN size_t lm_record_skill_count(const lm_record *r);
+/** Skill `i` into *out (strings borrowed).  LM_OK or LM_EINVAL. */
+LM_EXTERN int lm_record_skill(const lm_record *r, size_t i, lm_skill *out);
+
+/* ----------------------------------------------------------------- writes */
+
+/**
+ * Validates `r`, finds skills in its free text, and stores it (replacing
+ * the record of the same kind and id) in one transaction.  A record whose
+ * status is closed/withdrawn removes the stored one instead.  `r` is not
+ * consumed.  Returns LM_OK, LM_EINVAL (validation: the message names the
+ * field), LM_ENOMEM or LM_EDB; on failure the store is unchanged.
+ */
+LM_EXTERN int lm_engine_put(lm_engine *e, const lm_record *r);
+
+/** Removes a record.  Returns LM_OK, LM_ENOTFOUND or LM_EDB. */
+LM_EXTERN int lm_engine_remove(lm_engine *e, lm_kind kind, const char *id);
+
+/**
+ * Reads a stored record.  *out is the caller's (lm_record_free).
+ * Returns LM_OK, LM_ENOTFOUND, LM_ENOMEM or LM_EDB.
+ */
+LM_EXTERN int lm_engine_get(lm_engine *e, lm_kind kind, const char *id,
+                            lm_record **out);
+
+/** Number of stored records of `kind` into *out.  LM_OK or LM_EDB. */
+LM_EXTERN int lm_engine_count(lm_engine *e, lm_kind kind, size_t *out);
+
+/**
+ * Adds a skills-dictionary term at run time: `alias` (any script or
+ * width) is read as the skill `canonical`; alias NULL adds `canonical`
+ * alone.  Kept in the store, so it survives reopening.  Records stored
+ * before the call keep the skills they were given.
+ * Returns LM_OK, LM_EINVAL, LM_ENOMEM or LM_EDB.
+ */
+LM_EXTERN int lm_engine_add_skill_term(lm_engine *e, const char *canonical,
+                                       const char *alias);
+
+/**
+ * The canonical skill for `text` (a term or synonym, any script or width)
+ * into *out, borrowed until the engine is closed.  LM_OK or LM_ENOTFOUND.
+ */
+LM_EXTERN int lm_engine_skill_lookup(lm_engine *e, const char *text,
+                                     const char **out);
+
+/* ----------------------------------------------------------------- ingest */
+
+/**
+ * lm_report: what one ingest did.  Make one with lm_report_new, pass it to
+ * any number of ingests (counts add up), free it with lm_report_free.
+ */
+typedef struct lm_report lm_report;
+
+/** Creates an empty report; *out is the caller's.  LM_OK or LM_ENOMEM. */
+LM_EXTERN int lm_report_new(lm_report **out);
+/** Frees a report.  NULL is a no-op. */
+LM_EXTERN void lm_report_free(lm_report *r);
+
+/** Counts kept by a report. */
+typedef enum lm_count {
+  LM_COUNT_ADDED = 0,    /* new records stored */
+  LM_COUNT_REPLACED = 1, /* records that replaced one with the same id */
+  LM_COUNT_REMOVED = 2,  /* records removed by status closed/withdrawn */
+  LM_COUNT_REJECTED = 3  /* records not stored because of an error */
+} lm_count;
+
+/** One of the report's counts. */
+LM_EXTERN size_t lm_report_count(const lm_report *r, lm_count which);
+/** Number of errors the report holds. */
+LM_EXTERN size_t lm_report_error_count(const lm_report *r);
+/**
+ * Error `i`: *record_id (NULL where no id was known), *line (0 where no
+ * line), *reason; each out pointer may be NULL.  Strings are borrowed.
+ * Returns the error's LM_E... code, or LM_EINVAL when i is out of range.
+ */
+LM_EXTERN int lm_report_error(const lm_report *r, size_t i,
+                              const char **record_id, long *line,
+                              const char **reason);
+
+/** All or nothing: any error rolls the whole ingest back. */
+#define LM_INGEST_ALL_OR_NOTHING 0x1u
+
+/**
+ * Reads a FORMAT.md document from the file `path`, streaming, and stores
+ * its records.  By default a bad record is reported and skipped and the
+ * rest are kept; with LM_INGEST_ALL_OR_NOTHING the first error rolls the
+ * ingest back and the store is as it was.  A malformed document stops the
+ * reading where it breaks (records before it are kept, unless all or
+ * nothing).  DTDs, external entities and the network are never read.
+ * `report` (may be NULL) gets the counts and errors.
+ * Returns LM_OK when the whole document was read (bad records skipped are
+ * in the report), LM_EPARSE when the document is malformed or, all or
+ * nothing, has a bad record; LM_EINVAL, LM_ENOMEM, LM_EDB.
+ */
+LM_EXTERN int lm_engine_ingest_file(lm_engine *e, const char *path,
+                                    unsigned int flags, lm_report *report);
+
+/** As lm_engine_ingest_file, from `len` bytes at `buf` (copied as read). */
+LM_EXTERN int lm_engine_ingest_buffer(lm_engine *e, const char *buf,
+                                      size_t len, unsigned int flags,
+                                      lm_report *report);
+
+/* ----------------------------------------------------------------- export */
+
+/** Include personal data (<contact>) in exports; off by default. */
+#define LM_EXPORT_PERSONAL 0x1u
+
+/**
+ * Writes every stored record to `path` as a FORMAT.md document, in a fixed
+ * order (employers, jobs, seekers, service points, communities; each by
+ * id).  Ingesting the output gives back the same store.
+ * Returns LM_OK, LM_ERROR (cannot write the file), LM_ENOMEM or LM_EDB.
+ */
+LM_EXTERN int lm_engine_export_file(lm_engine *e, const char *path,
+                                    unsigned int flags);
+
+/**
+ * As lm_engine_export_file, into a new NUL-terminated buffer *out of *len
+ * bytes (len may be NULL); the caller frees it with lm_free.
+ */
+LM_EXTERN int lm_engine_export_buffer(lm_engine *e, unsigned int flags,
+                                      char **out, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBMATCH_H */

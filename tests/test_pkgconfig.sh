@@ -1,0 +1,39 @@
+#!/bin/sh
+# A portal builds against the installed library with pkg-config alone:
+# install into a scratch prefix, compile and run a program there.  TAP.
+echo "1..2"
+prefix=${TMPDIR:-/tmp}/lm-pc.$$
+cd "$LM_BUILDDIR" || exit 1
+if make install prefix="$prefix" >"$prefix.log" 2>&1 && \
+   [ -f "$prefix/include/libmatch.h" ] && \
+   [ -f "$prefix/share/libmatch/skills.tsv" ] && \
+   [ -f "$prefix/lib/pkgconfig/libmatch.pc" ]; then
+  echo "ok 1 - make install puts header, library, .pc and data in place"
+else
+  echo "not ok 1 - make install"; sed 's/^/# /' "$prefix.log" | tail -n 20
+fi
+cat > "$prefix.c" <<'C'
+#include <libmatch.h>
+#include <stdio.h>
+int main(void)
+{
+  lm_engine *e = NULL;
+  if (lm_engine_open(&e, ":memory:", NULL) != LM_OK) {
+    fprintf(stderr, "%s\n", lm_errmsg(NULL));
+    return 1;
+  }
+  lm_engine_close(e);
+  return lm_version_number() == LM_VERSION_NUMBER ? 0 : 1;
+}
+C
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# The scratch prefix is not the configured one, so point the library at the
+# dictionary installed there.
+if ${CC:-cc} -o "$prefix.bin" "$prefix.c" $(pkg-config --cflags --libs libmatch) \
+     >>"$prefix.log" 2>&1 && \
+   LIBMATCH_SKILLS="$prefix/share/libmatch/skills.tsv" LD_LIBRARY_PATH="$prefix/lib" "$prefix.bin" >>"$prefix.log" 2>&1; then
+  echo "ok 2 - a program built with pkg-config opens an engine"
+else
+  echo "not ok 2 - build with pkg-config"; sed 's/^/# /' "$prefix.log" | tail -n 20
+fi
+rm -rf "$prefix" "$prefix.c" "$prefix.bin" "$prefix.log"

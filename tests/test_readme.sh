@@ -1,0 +1,38 @@
+#!/bin/sh
+# The README keeps its promises: it opens with the two commands, .ci/run
+# runs the second, and its C example compiles and prints what it says.  TAP.
+readme="$LM_SRCDIR/README.md"
+echo "1..4"
+block=$(awk '/^```sh/{b=1; next} /^```/{if (b) exit} b' "$readme")
+first_line=$(grep -v '^$' "$readme" | sed -n 2p)
+if [ "$(echo "$block" | wc -l)" -eq 2 ] && [ "$first_line" = '```sh' ]; then
+  echo "ok 1 - README opens with exactly two commands"
+else
+  echo "not ok 1 - README opens with exactly two commands"
+fi
+if echo "$block" | sed -n 2p | grep -q 'make.* check' &&
+   grep -q 'README.md' "$LM_SRCDIR/.ci/run"; then
+  echo "ok 2 - the second command runs the tests and .ci/run takes it from the README"
+else
+  echo "not ok 2 - the second command runs the tests and .ci/run takes it from the README"
+fi
+tmp=${TMPDIR:-/tmp}/lm-readme.$$
+mkdir -p "$tmp"
+awk '/readme-example/{f=1; next} f && /^```c/{b=1; next} b && /^```/{exit} b' \
+  "$readme" > "$tmp/example.c"
+if ${CC:-cc} -std=c11 -Wall -Werror -I"$LM_SRCDIR/libmatch/include" \
+     -o "$tmp/example" "$tmp/example.c" \
+     -L"$LM_BUILDDIR/libmatch/.libs" -lmatch > "$tmp/log" 2>&1; then
+  echo "ok 3 - the README's C example compiles"
+else
+  echo "not ok 3 - the README's C example compiles"; sed 's/^/# /' "$tmp/log"
+fi
+out=$(cd "$tmp" && LD_LIBRARY_PATH="$LM_BUILDDIR/libmatch/.libs" ./example 2>&1)
+promised=$(sed -n 's/^It prints `\(.*\)` and `\(.*\)`\.$/\1\n\2/p' "$readme")
+if [ -n "$promised" ] && [ "$out" = "$promised" ]; then
+  echo "ok 4 - the example prints what the README says"
+else
+  echo "not ok 4 - the example prints what the README says"
+  echo "$out" | sed 's/^/# got: /'; echo "$promised" | sed 's/^/# want: /'
+fi
+rm -rf "$tmp"
