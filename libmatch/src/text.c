@@ -1,0 +1,197 @@
+/*
+ * text.c: UTF-8 walking, width and script folding.
+ *
+ * Everything that compares words (skills, vocabularies, normalisers) goes
+ * through lm__fold so that a posting written in traditional characters
+ * with full-width digits and one written in simplified with ASCII digits
+ * meet on the same key.  Folding is for matching only: what a user wrote
+ * is kept as written elsewhere.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "t2s_table.h"
+
+/* U+FFFD, written in place of a code point that cannot be encoded. */
+#define LM__REPLACEMENT 0xFFFDu
+
+size_t lm__utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  uint32_t c;
+  size_t n, i;
+
+  if (s == NULL || len == 0)
+    return 0;
+  if (p[0] < 0x80) {
+    *cp = p[0];
+    return 1;
+  }
+  /* C0, C1 and F5..FF can only start overlong or out-of-range forms. */
+  if (p[0] < 0xC2 || p[0] > 0xF4)
+    return 0;
+  if (p[0] < 0xE0) {
+    n = 2;
+    c = p[0] & 0x1Fu;
+  } else if (p[0] < 0xF0) {
+    n = 3;
+    c = p[0] & 0x0Fu;
+  } else {
+    n = 4;
+    c = p[0] & 0x07u;
+  }
+  if (len < n)
+    return 0;
+  for (i = 1; i < n; i++) {
+    if ((p[i] & 0xC0u) != 0x80u)
+      return 0;
+    c = (c << 6) | (p[i] & 0x3Fu);
+  }
+  /* Overlong three- and four-byte forms, surrogates, past U+10FFFF. */
+  if ((n == 3 && c < 0x800u) || (n == 4 && c < 0x10000u) ||
+      (c >= 0xD800u && c <= 0xDFFFu) || c > 0x10FFFFu)
+    return 0;
+  *cp = c;
+  return n;
+}
+
+int lm__utf8_valid(const char *s, size_t len)
+{
+  size_t i = 0, n;
+  uint32_t cp;
+
+  if (s == NULL)
+    return len == 0;
+  while (i < len) {
+    /* ASCII runs are the common case in XML content. */
+    if ((unsigned char)s[i] < 0x80) {
+      if (s[i] == '\0')
+        return 0;
+      i++;
+      continue;
+    }
+    n = lm__utf8_decode(s + i, len - i, &cp);
+    if (n == 0)
+      return 0;
+    i += n;
+  }
+  return 1;
+}
+
+size_t lm__utf8_encode(uint32_t cp, char *out)
+{
+  unsigned char *o = (unsigned char *)out;
+
+  /* A surrogate or an out-of-range value has no UTF-8 form; writing
+   * U+FFFD keeps the output well-formed rather than failing a caller
+   * that has nowhere to report the error. */
+  if ((cp >= 0xD800u && cp <= 0xDFFFu) || cp > 0x10FFFFu)
+    cp = LM__REPLACEMENT;
+  if (cp < 0x80u) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800u) {
+    o[0] = (unsigned char)(0xC0u | (cp >> 6));
+    o[1] = (unsigned char)(0x80u | (cp & 0x3Fu));
+    return 2;
+  }
+  if (cp < 0x10000u) {
+    o[0] = (unsigned char)(0xE0u | (cp >> 12));
+    o[1] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
+    o[2] = (unsigned char)(0x80u | (cp & 0x3Fu));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0u | (cp >> 18));
+  o[1] = (unsigned char)(0x80u | ((cp >> 12) & 0x3Fu));
+  o[2] = (unsigned char)(0x80u | ((cp >> 6) & 0x3Fu));
+  o[3] = (unsigned char)(0x80u | (cp & 0x3Fu));
+  return 4;
+}
+
+uint32_t lm__t2s(uint32_t cp)
+{
+  size_t lo = 0, hi = LM__T2S_COUNT;
+
+  /* The table covers CJK ideographs only; skip the search for the rest
+   * (ASCII, punctuation), which is most of what fold sees. */
+  if (cp < lm__t2s_table[0][0] || cp > lm__t2s_table[LM__T2S_COUNT - 1][0])
+    return cp;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (lm__t2s_table[mid][0] < cp)
+      lo = mid + 1;
+    else if (lm__t2s_table[mid][0] > cp)
+      hi = mid;
+    else
+      return lm__t2s_table[mid][1];
+  }
+  return cp;
+}
+
+uint32_t lm__halfwidth(uint32_t cp)
+{
+  if (cp >= 0xFF01u && cp <= 0xFF5Eu)
+    return cp - 0xFEE0u;
+  if (cp == 0x3000u)
+    return 0x20u;
+  return cp;
+}
+
+/* Unicode White_Space (after lm__halfwidth has made U+3000 a space). */
+static int is_space(uint32_t cp)
+{
+  return cp == 0x20u || (cp >= 0x09u && cp <= 0x0Du) || cp == 0x85u ||
+         cp == 0xA0u || cp == 0x1680u || (cp >= 0x2000u && cp <= 0x200Au) ||
+         cp == 0x2028u || cp == 0x2029u || cp == 0x202Fu || cp == 0x205Fu ||
+         cp == 0x3000u;
+}
+
+int lm__fold(const char *s, size_t len, char **out)
+{
+  size_t i = 0, o = 0, n, cap;
+  int pending_space = 0;
+  uint32_t cp;
+  char *buf;
+
+  if (out == NULL)
+    return lm__fail(LM_EINVAL, "fold: no output");
+  *out = NULL;
+  if (s == NULL)
+    return lm__fail(LM_EINVAL, "fold: no text");
+  if (!lm__utf8_valid(s, len))
+    return lm__fail(LM_EINVAL, "text is not valid UTF-8");
+  /* A three-byte traditional character can fold to a four-byte simplified
+   * one (the table maps a few into plane 2), so the key can grow by a
+   * third; every other step shrinks it. */
+  if (len > ((size_t)-1 - 8) / 2)
+    return lm__fail(LM_ENOMEM, "fold: text too long");
+  cap = len + len / 3 + 5;
+  buf = lm__malloc(cap);
+  if (buf == NULL)
+    return lm__fail(LM_ENOMEM, "out of memory");
+
+  while (i < len) {
+    n = lm__utf8_decode(s + i, len - i, &cp);
+    i += n; /* n > 0: the text was validated above */
+    cp = lm__halfwidth(cp);
+    if (is_space(cp)) {
+      pending_space = o > 0;
+      continue;
+    }
+    if (pending_space) {
+      buf[o++] = ' ';
+      pending_space = 0;
+    }
+    if (cp >= 'A' && cp <= 'Z')
+      cp += 'a' - 'A';
+    else
+      cp = lm__t2s(cp);
+    o += lm__utf8_encode(cp, buf + o);
+  }
+  buf[o] = '\0';
+  *out = buf;
+  return LM_OK;
+}
