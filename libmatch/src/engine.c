@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "api.h"
 
 #ifndef LM_PKGDATADIR
 #define LM_PKGDATADIR "/usr/local/share/libmatch"

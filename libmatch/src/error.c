@@ -32,15 +32,18 @@ int lm__fail(int code, const char *fmt, ...)
 
 int lm__fail_prefix(int code, const char *fmt, ...)
 {
-  char prefix[LM__MSG_MAX];
   char old[LM__MSG_MAX];
+  size_t n, keep;
   va_list ap;
 
-  va_start(ap, fmt);
-  vsnprintf(prefix, sizeof prefix, fmt, ap);
-  va_end(ap);
   memcpy(old, lm__msg, sizeof old);
-  snprintf(lm__msg, sizeof lm__msg, "%s%s", prefix, old);
+  va_start(ap, fmt);
+  vsnprintf(lm__msg, sizeof lm__msg, fmt, ap);
+  va_end(ap);
+  n = strlen(lm__msg);
+  keep = strnlen(old, sizeof lm__msg - 1 - n);
+  memcpy(lm__msg + n, old, keep);
+  lm__msg[n + keep] = '\0';
   return code;
 }
 

@@ -8,7 +8,7 @@
  *   model (record.c)       the records, their fields, validation
  *   xml (xml_read.c, xml_write.c)  FORMAT.md in and out
  *   store (store.c, schema.sql)    SQLite, the source of truth
- *   api (engine.c, ingest.c, report.c)  libmatch.h
+ *   api (engine.c, ingest.c, report.c; api.h)  libmatch.h
  */
 #ifndef LM_INTERNAL_H
 #define LM_INTERNAL_H
@@ -345,28 +345,5 @@ int lm__store_foreach_skill_term(lm__store *s,
 
 /* The schema version this library writes (PRAGMA user_version). */
 #define LM__SCHEMA_VERSION 1
-
-/* ------------------------------------------------------------------- api */
-
-#include <pthread.h>
-
-struct lm_engine {
-  lm__store *store;
-  lm__skilldict *skills;
-  pthread_mutex_t write_lock;  /* one writer at a time */
-  pthread_rwlock_t dict_lock;  /* the dictionary: scans read, terms write */
-  lm_options opts;
-};
-
-/* A copy of `in` ready to store: skills canonical and merged, skills found
- * in the free text added, the whole record validated.  Takes the
- * dictionary's read lock. */
-int lm__engine_prepare(lm_engine *e, const lm_record *in, lm_record **out);
-
-/* Adds an error to a report (id may be NULL). */
-int lm__report_error(lm_report *r, const char *id, long line, int code,
-                     const char *reason);
-/* Adds n to one of the report's counts. */
-void lm__report_add(lm_report *r, lm_count which, size_t n);
 
 #endif /* LM_INTERNAL_H */

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "api.h"
 
 #define LM__REPORT_ERRORS_MAX 10000
 
