@@ -39,8 +39,9 @@ static int lm__ingest_bad(void *ctx, const char *id, long line, int code,
     return rc;
   if (in->all_or_nothing) {
     in->stopped = 1;
-    return lm__fail(LM_EPARSE, "line %ld: %s%s%s", line, id ? id : "",
-                    id ? ": " : "", reason);
+    int named = id == NULL || strstr(reason, id) != NULL;
+    return lm__fail(LM_EPARSE, "line %ld: %s%s%s", line, named ? "" : id,
+                    named ? "" : ": ", reason);
   }
   return LM_OK;
 }

@@ -273,6 +273,19 @@ static const char *lm__trim(const char *s, size_t *len)
   return s;
 }
 
+/* Control characters other than tab and line ends cannot travel in XML
+ * 1.0, so a record holding one could not be exported. */
+static int lm__has_control(const char *s, size_t n)
+{
+  size_t i;
+  for (i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+      return 1;
+  }
+  return 0;
+}
+
 /* A whole number after folding (full-width digits allowed). */
 static int lm__parse_long(const char *folded, long lo, long hi, long *out)
 {
@@ -386,7 +399,10 @@ static int lm__set_word(lm_record *r, lm_field f, const char *v)
                       "status: '%s' is not open, closed or withdrawn", v);
     return lm__put_text(r, f, v, strlen(v));
   case LM_F_EDUCATION:
-    if (lm__norm_education(v, &level, &word) != LM_OK)
+    rc = lm__norm_education(v, &level, &word);
+    if (rc == LM_ENOMEM)
+      return rc;
+    if (rc != LM_OK)
       return lm__fail(LM_EINVAL, "education: unknown level '%s'", v);
     rc = lm__put_text(r, f, word, strlen(word));
     if (rc == LM_OK)
@@ -421,6 +437,8 @@ static int lm__set_word(lm_record *r, lm_field f, const char *v)
     word = v;
     break;
   }
+  if (rc == LM_ENOMEM)
+    return rc;
   if (rc != LM_OK)
     return lm__fail(LM_EINVAL, "%s: unknown value '%s'", lm__fields[f].name,
                     v);
@@ -432,7 +450,10 @@ static int lm__set_salary_text(lm_record *r, const char *v, size_t n)
   lm__salary s;
   int rc;
 
-  if (lm__norm_salary(v, &s) != LM_OK)
+  rc = lm__norm_salary(v, &s);
+  if (rc == LM_ENOMEM)
+    return rc;
+  if (rc != LM_OK)
     return lm__fail(LM_EINVAL, "salary: cannot read '%s'", v);
   rc = lm__put_text(r, LM_F_SALARY, v, n);
   lm__unset(r, LM_F_SALARY_MIN);
@@ -451,7 +472,10 @@ static int lm__set_age_text(lm_record *r, const char *v, size_t n)
 {
   int lo, hi, rc;
 
-  if (lm__norm_age(v, &lo, &hi) != LM_OK)
+  rc = lm__norm_age(v, &lo, &hi);
+  if (rc == LM_ENOMEM)
+    return rc;
+  if (rc != LM_OK)
     return lm__fail(LM_EINVAL, "age: cannot read '%s'", v);
   rc = lm__put_text(r, LM_F_AGE, v, n);
   lm__unset(r, LM_F_AGE_MIN);
@@ -549,6 +573,9 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
     return lm__fail(LM_EINVAL, "%s: not valid UTF-8", fi->name);
   if (n == 0)
     return lm__fail(LM_EINVAL, "%s: empty", fi->name);
+  if (lm__has_control(v, n))
+    return lm__fail(LM_EINVAL, "%s: control characters are not allowed",
+                    fi->name);
   if (fi->personal) /* kept as given; never echoed in a message */
     return lm__put_text(r, f, v, n);
   if (f == LM_F_SALARY)
@@ -596,10 +623,11 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
   }
   case LM__FT_DATE: {
     int32_t days;
-    if (lm__norm_date(folded, &days) != LM_OK)
-      rc = lm__fail(LM_EINVAL, "%s: '%s' is not a date", fi->name, folded);
-    else
+    rc = lm__norm_date(folded, &days);
+    if (rc == LM_OK)
       rc = lm__set_date(r, f, days);
+    else if (rc != LM_ENOMEM)
+      rc = lm__fail(LM_EINVAL, "%s: '%s' is not a date", fi->name, folded);
     break;
   }
   default:
