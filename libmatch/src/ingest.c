@@ -2,8 +2,7 @@
  * ingest.c: documents into the store, and the store out as a document.
  *
  * Reading streams: each record the reader completes is prepared (skills,
- * validation) and written inside the current transaction under a
- * savepoint, so a record that fails to store leaves nothing behind.  Every
+ * validation) and written inside the current transaction.  Every
  * batch_size records the transaction commits, which keeps a large ingest
  * fast and its memory flat.  The report's counts move only when a batch
  * commits, so they always describe what is in the store.  All or nothing
@@ -65,22 +64,16 @@ static int lm__ingest_commit(lm__ingest *in)
   return LM_OK;
 }
 
-/* Stores one prepared record inside the open transaction. */
+/* Stores one prepared record inside the open transaction.  No savepoint:
+ * a prepared record can fail to store only through the database itself,
+ * and that stops the ingest and rolls the whole batch back. */
 static int lm__ingest_write(lm__ingest *in, const lm_record *p)
 {
   lm__store *st = in->e->store;
   int rc, flag = 0;
 
-  rc = lm__store_savepoint(st);
-  if (rc != LM_OK)
-    return rc;
   rc = p->removal ? lm__store_remove(st, p->kind, p->id, &flag)
                   : lm__store_put(st, p, &flag);
-  if (rc != LM_OK) {
-    lm__store_rollback_savepoint(st);
-    return rc;
-  }
-  rc = lm__store_release(st);
   if (rc != LM_OK)
     return rc;
   if (p->removal)
@@ -98,13 +91,13 @@ static int lm__ingest_record(void *ctx, lm_record *r)
   int rc;
 
   rc = lm__engine_prepare(in->e, r, &p);
+  if (rc == LM_EINVAL || rc == LM_EPARSE)
+    return lm__ingest_bad(in, r->id, r->line, rc, lm__errmsg());
   if (rc == LM_OK)
     rc = lm__ingest_write(in, p);
   lm_record_free(p);
-  if (rc == LM_EINVAL || rc == LM_EPARSE)
-    return lm__ingest_bad(in, r->id, r->line, rc, lm__errmsg());
   if (rc != LM_OK)
-    return rc; /* out of memory, the database: stop */
+    return rc; /* out of memory, the database: stop, roll the batch back */
   if (!in->all_or_nothing && in->in_batch >= in->e->opts.batch_size) {
     rc = lm__ingest_commit(in);
     if (rc == LM_OK)

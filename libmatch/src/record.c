@@ -524,7 +524,10 @@ static int lm__set_list_item(lm_record *r, lm_field f, const char *v,
     lm__norm_group(v, &word);
     break;
   case LM_F_PREF_SHIFT:
-    if (lm__norm_shift(v, &word) != LM_OK)
+    rc = lm__norm_shift(v, &word);
+    if (rc == LM_ENOMEM)
+      return rc;
+    if (rc != LM_OK)
       return lm__fail(LM_EINVAL, "preference shift: unknown value '%s'", v);
     break;
   case LM_F_PREF_OCCUPATION:
