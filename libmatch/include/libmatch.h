@@ -399,6 +399,171 @@ LM_EXTERN int lm_engine_export_file(lm_engine *e, const char *path,
 LM_EXTERN int lm_engine_export_buffer(lm_engine *e, unsigned int flags,
                                       char **out, size_t *len);
 
+/* ---------------------------------------------------------------- ranking */
+
+/*
+ * Ranking answers "which jobs suit this jobseeker?" and "which jobseekers
+ * suit this posting?" from an in-memory index that is rebuilt from the
+ * store at open and kept in step with every committed write.  Results are
+ * exact (the true top k of the scoring model under the query's filters),
+ * deterministic (ties broken by id) and explained.  doc/SCORING.md gives
+ * the model: every hard filter, every weight and why.
+ */
+
+/** Score components.  Each result carries every component's contribution
+ * (weight x fit); they sum to the score. */
+typedef enum lm_component {
+  LM_C_SKILLS = 0,  /* required skills covered (by rarity), preferred ones */
+  LM_C_OCCUPATION,  /* shared prefix of the occupation codes */
+  LM_C_COMMUTE,     /* commute minutes against the limit */
+  LM_C_SALARY,      /* pay against the seeker's minimum */
+  LM_C_EDUCATION,   /* education and experience against the requirement */
+  LM_C_PREFERENCE,  /* the seeker's stated occupation, industry, shift */
+  LM_C_WINDOW,      /* overlap of the time windows */
+  LM_C_PRIORITY,    /* a post favouring one of the seeker's key groups */
+  LM_C_FRESHNESS,   /* how recently the job was posted */
+  LM_C_COUNT_       /* not a component: how many there are */
+} lm_component;
+
+/* Hard filters, as bits: to relax them (lm_query.relax) and to say which
+ * excluded a pair (lm_results_filters). */
+#define LM_FILTER_CLOSED 0x01u      /* job expired, or not yet posted */
+#define LM_FILTER_AGE 0x02u         /* seeker's age outside the job's range */
+#define LM_FILTER_EDUCATION 0x04u   /* education below the job's minimum */
+#define LM_FILTER_CERTIFICATE 0x08u /* a required certificate missing */
+#define LM_FILTER_COMMUTE 0x10u     /* beyond the seeker's mobility minutes */
+#define LM_FILTER_SALARY 0x20u      /* job's maximum below seeker's minimum */
+#define LM_FILTER_WINDOW 0x40u      /* time windows do not overlap */
+#define LM_FILTER_QUERY 0x80u       /* the query's own filters (district...) */
+
+#define LM_QUERY_VERSION 1
+
+/**
+ * What to rank and how.  Start from LM_QUERY_INIT or lm_query_init().
+ * Strings are borrowed for the call.  A filter left NULL or 0 filters
+ * nothing.  The record filters apply to the records being ranked (jobs
+ * for lm_rank_jobs, seekers for lm_rank_seekers) where the field exists.
+ */
+typedef struct lm_query {
+  unsigned int version; /* LM_QUERY_VERSION */
+  unsigned int k;       /* how many results; 0 means 10 */
+  const char *today;    /* "YYYY-MM-DD" for expiry and freshness; NULL:
+                           the current date */
+  const char *district;          /* six-digit code */
+  const char *industry;          /* a job's industry */
+  const char *occupation_prefix; /* a job's occupation code starts with */
+  const char *shift;             /* a job's shift */
+  long salary_floor;             /* a job pays at least this per month */
+  const char *reserved_group;    /* only posts favouring this group ("*":
+                                    any group) */
+  const char *window_from;       /* only records available over */
+  const char *window_to;         /* this window */
+  int commute_minutes;           /* overrides the seeker's minutes */
+  const char *commute_mode;      /* overrides the seeker's mode */
+  unsigned int relax;            /* LM_FILTER_... bits switched off */
+  double weights[LM_C_COUNT_];   /* < 0: the default weight */
+} lm_query;
+
+#define LM_QUERY_INIT                                                        \
+  { LM_QUERY_VERSION, 10u, NULL, NULL, NULL, NULL, NULL, 0L, NULL, NULL,   \
+    NULL, 0, NULL, 0u, { -1, -1, -1, -1, -1, -1, -1, -1, -1 } }
+
+/** Fills *q with the defaults for `version`.  LM_OK or LM_EINVAL. */
+LM_EXTERN int lm_query_init(lm_query *q, unsigned int version);
+
+/**
+ * lm_results: ranked matches with their explanations.  Free with
+ * lm_results_free.  Belongs to the thread that got it.
+ */
+typedef struct lm_results lm_results;
+
+/**
+ * The top q->k jobs for the stored seeker `seeker_id` (q may be NULL).
+ * *out is the caller's (lm_results_free).  Returns LM_OK, LM_ENOTFOUND,
+ * LM_EINVAL (a bad query: the message says which field) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_rank_jobs(lm_engine *e, const char *seeker_id,
+                           const lm_query *q, lm_results **out);
+
+/** The top q->k seekers for the stored job `job_id`; as lm_rank_jobs. */
+LM_EXTERN int lm_rank_seekers(lm_engine *e, const char *job_id,
+                              const lm_query *q, lm_results **out);
+
+/**
+ * The top q->k jobs for a seeker profile that is not stored (a walk-in at
+ * a service counter): `profile` is an LM_SEEKER record built with
+ * lm_record_new and lm_record_set; it is not stored.  As lm_rank_jobs.
+ */
+LM_EXTERN int lm_rank_jobs_for_profile(lm_engine *e, const lm_record *profile,
+                                       const lm_query *q, lm_results **out);
+
+/**
+ * One pair explained, whether or not it passes the hard filters: *out
+ * holds one result whose lm_results_filters says which filters exclude it
+ * (0 when none) and whose components give its score.
+ */
+LM_EXTERN int lm_explain(lm_engine *e, const char *seeker_id,
+                         const char *job_id, const lm_query *q,
+                         lm_results **out);
+
+/** Number of results. */
+LM_EXTERN size_t lm_results_count(const lm_results *r);
+/** Result i's record id; borrowed.  NULL past the end. */
+LM_EXTERN const char *lm_results_id(const lm_results *r, size_t i);
+/** Result i's score, 0 to 100 with the default weights. */
+LM_EXTERN double lm_results_score(const lm_results *r, size_t i);
+/** Component c's contribution to result i's score. */
+LM_EXTERN double lm_results_component(const lm_results *r, size_t i,
+                                      lm_component c);
+/** Component c's reason for result i, in Chinese with the values
+ * ("通勤約12分鐘（自行車）"); "" when it has nothing to say.  Borrowed. */
+LM_EXTERN const char *lm_results_reason(const lm_results *r, size_t i,
+                                        lm_component c);
+/** All of result i's reasons, one per line; borrowed. */
+LM_EXTERN const char *lm_results_text(const lm_results *r, size_t i);
+/** The hard filters excluding result i (only lm_explain gives any). */
+LM_EXTERN unsigned int lm_results_filters(const lm_results *r, size_t i);
+/** Why those filters exclude it, in Chinese with the values; borrowed. */
+LM_EXTERN const char *lm_results_filter_reason(const lm_results *r,
+                                               size_t i);
+/** Frees results.  NULL is a no-op. */
+LM_EXTERN void lm_results_free(lm_results *r);
+
+/**
+ * lm_advice: for a seeker, the skills and certificates that would unlock
+ * the most additional jobs within reach (retraining paths).
+ */
+typedef struct lm_advice lm_advice;
+
+/** Advice kinds. */
+#define LM_ADVICE_SKILL 1
+#define LM_ADVICE_CERTIFICATE 2
+
+/**
+ * Gap advice for the stored seeker `seeker_id` under q (may be NULL): up
+ * to q->k items, most jobs unlocked first.  *out is the caller's
+ * (lm_advice_free).  LM_OK, LM_ENOTFOUND, LM_EINVAL, LM_ENOMEM.
+ */
+LM_EXTERN int lm_advise(lm_engine *e, const char *seeker_id,
+                        const lm_query *q, lm_advice **out);
+/** Number of items. */
+LM_EXTERN size_t lm_advice_count(const lm_advice *a);
+/** Item i: the skill or certificate (borrowed), NULL past the end. */
+LM_EXTERN const char *lm_advice_item(const lm_advice *a, size_t i);
+/** Item i's kind: LM_ADVICE_SKILL or LM_ADVICE_CERTIFICATE. */
+LM_EXTERN int lm_advice_kind(const lm_advice *a, size_t i);
+/** How many more jobs within reach item i would unlock. */
+LM_EXTERN size_t lm_advice_jobs(const lm_advice *a, size_t i);
+/** Frees advice.  NULL is a no-op. */
+LM_EXTERN void lm_advice_free(lm_advice *a);
+
+/**
+ * Makes another process's committed writes visible to this engine's
+ * queries (this engine's own writes always are).  LM_OK, LM_ENOMEM,
+ * LM_EDB.
+ */
+LM_EXTERN int lm_engine_refresh(lm_engine *e);
+
 #ifdef __cplusplus
 }
 #endif

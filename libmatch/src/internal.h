@@ -346,4 +346,117 @@ int lm__store_foreach_skill_term(lm__store *s,
 /* The schema version this library writes (PRAGMA user_version). */
 #define LM__SCHEMA_VERSION 1
 
+/* ------------------------------------------------------------------- geo */
+
+/* Commute modes (lm__norm_mode's words), in this order; 0 is unknown. */
+enum { LM__MODE_NONE = 0, LM__MODE_WALK, LM__MODE_BIKE, LM__MODE_EBIKE,
+       LM__MODE_BUS, LM__MODE_CAR };
+/* The mode code of a mode word, or LM__MODE_NONE. */
+int lm__mode_code(const char *word);
+/* Speed in km/h (walk 5, bike 15, ebike 20, bus 20, car 35). */
+double lm__mode_speed(int mode);
+/* Great-circle distance in km. */
+double lm__distance_km(double lat1, double lon1, double lat2, double lon2);
+/* Minutes to travel a straight-line distance by mode (x 1.3 detour). */
+double lm__commute_minutes(double km, int mode);
+/* The straight-line km reachable in minutes by mode. */
+double lm__reach_km(double minutes, int mode);
+
+/* ----------------------------------------------------------------- index */
+
+/* No date. */
+#define LM__NO_DAY INT32_MIN
+
+/* Shifts as bits (lm__norm_shift's words). */
+enum { LM__SHIFT_DAY = 1, LM__SHIFT_NIGHT = 2, LM__SHIFT_ROTATING = 4,
+       LM__SHIFT_FLEXIBLE = 8, LM__SHIFT_PART_TIME = 16 };
+int lm__shift_bit(const char *word); /* 0 for unknown */
+
+/* Key groups of FORMAT.md as bits, in the vocabulary's order. */
+int lm__group_bit(const char *word); /* 0 for a group not in it */
+
+/* Occupation code "6-18-01-01" as up to four numbers. */
+typedef struct lm__occ {
+  uint8_t len; /* levels, 0 when none */
+  uint8_t level[4];
+} lm__occ;
+int lm__occ_parse(const char *code, lm__occ *out); /* 0 on a bad code */
+/* Levels the two codes share from the top. */
+int lm__occ_shared(const lm__occ *a, const lm__occ *b);
+
+/*
+ * Compact features of a job and of a seeker: what filtering and scoring
+ * read.  Ids of skills, certificates and industries are the index's
+ * interned numbers (lm__vocab), arrays sorted ascending.
+ */
+typedef struct lm__jobf {
+  const char *id;
+  float lat, lon;
+  uint8_t has_loc;
+  uint8_t shift;   /* one LM__SHIFT_ bit, 0 none */
+  uint8_t edu_min; /* lm__edu_rank + 1, 0 none */
+  uint8_t age_min, age_max; /* 0 none */
+  uint8_t exp_years;
+  uint8_t negotiable;
+  uint8_t closed;  /* removed: kept as a tombstone until compaction */
+  lm__occ occ;
+  uint16_t openings;
+  uint16_t nreq, npref, ncerts;
+  uint32_t industry; /* 0 none */
+  uint32_t groups;   /* priority groups (lm__group_bit) */
+  uint32_t district; /* six digits as a number, 0 none */
+  int32_t sal_min, sal_max; /* CNY per month, -1 unknown */
+  int32_t posted, expires, win_from, win_to; /* days or LM__NO_DAY */
+  uint32_t *skills;  /* nreq required, then npref preferred */
+  uint32_t *certs;
+} lm__jobf;
+
+typedef struct lm__seekerf {
+  const char *id;
+  float lat, lon;
+  uint8_t has_loc;
+  uint8_t edu;       /* lm__edu_rank + 1, 0 none */
+  uint8_t exp_years;
+  uint8_t mode;      /* LM__MODE_ */
+  uint8_t pref_shifts; /* LM__SHIFT_ bits */
+  uint8_t closed;
+  uint16_t minutes;  /* mobility minutes, 0 none */
+  uint16_t birth_year; /* 0 none */
+  uint16_t nskills, ncerts, npref_ind, npref_occ;
+  lm__occ occ;       /* experience occupation */
+  uint32_t groups;   /* lm__group_bit of each known group */
+  uint32_t district;
+  int32_t sal_min;   /* -1 none */
+  int32_t win_from, win_to, registered;
+  uint32_t *skills;
+  uint32_t *certs;
+  uint32_t *pref_ind;
+  lm__occ *pref_occ;
+} lm__seekerf;
+
+/* ----------------------------------------------------------------- score */
+
+/* How one query scores: weights, today, overrides, relaxed filters, and
+ * the skill rarity the index keeps (idf[skill id]). */
+typedef struct lm__scorer {
+  double weight[LM_C_COUNT_];
+  int32_t today;
+  int commute_minutes; /* > 0 overrides the seeker's */
+  int commute_mode;    /* > 0 overrides the seeker's */
+  unsigned int relax;
+  const float *idf;
+  size_t nidf;
+} lm__scorer;
+
+/* The default weight of each component (doc/SCORING.md). */
+extern const double lm__default_weight[LM_C_COUNT_];
+
+/* The LM_FILTER_ bits (less the relaxed ones) that exclude the pair. */
+unsigned int lm__filter(const lm__scorer *sc, const lm__seekerf *s,
+                        const lm__jobf *j);
+/* The pair's score; part[c] gets each component's contribution (may be
+ * NULL).  The same value whichever side asked. */
+double lm__score(const lm__scorer *sc, const lm__seekerf *s,
+                 const lm__jobf *j, double *part);
+
 #endif /* LM_INTERNAL_H */
