@@ -29,7 +29,7 @@ C
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 # The scratch prefix is not the configured one, so point the library at the
 # dictionary installed there.
-if ${CC:-cc} -o "$prefix.bin" "$prefix.c" $(pkg-config --define-variable=prefix="$prefix" --cflags --libs libmatch) \
+if ${CC:-cc} $CFLAGS $LDFLAGS -o "$prefix.bin" "$prefix.c" $(pkg-config --define-variable=prefix="$prefix" --cflags --libs libmatch) \
      >>"$prefix.log" 2>&1 && \
    LIBMATCH_SKILLS="$prefix/share/libmatch/skills.tsv" LD_LIBRARY_PATH="$prefix/lib" "$prefix.bin" >>"$prefix.log" 2>&1; then
   echo "ok 2 - a program built with pkg-config opens an engine"

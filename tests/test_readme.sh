@@ -20,7 +20,7 @@ tmp=${TMPDIR:-/tmp}/lm-readme.$$
 mkdir -p "$tmp"
 awk '/readme-example/{f=1; next} f && /^```c/{b=1; next} b && /^```/{exit} b' \
   "$readme" > "$tmp/example.c"
-if ${CC:-cc} -std=c11 -Wall -Werror -I"$LM_SRCDIR/libmatch/include" \
+if ${CC:-cc} $CFLAGS -std=c11 -Wall -Werror -I"$LM_SRCDIR/libmatch/include" $LDFLAGS \
      -o "$tmp/example" "$tmp/example.c" \
      -L"$LM_BUILDDIR/libmatch/.libs" -lmatch > "$tmp/log" 2>&1; then
   echo "ok 3 - the README's C example compiles"
