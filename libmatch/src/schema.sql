@@ -97,7 +97,7 @@ CREATE TABLE record_item (
   seq INTEGER NOT NULL,   -- 0-based position within the field's list
   value TEXT NOT NULL,    -- the item as normalised (a group word, ...)
   PRIMARY KEY (record, field, seq)
-);
+) WITHOUT ROWID; -- the key is the row's place: one b-tree, not two
 
 -- Skills of jobs and seekers, named in <skill> or found in the free text.
 -- Removing a record removes its skills; replacing it rewrites them.
@@ -113,7 +113,7 @@ CREATE TABLE record_skill (
   found_in INTEGER NOT NULL, -- LM_FOUND_... bits: 1 <skill>, 2 <text>,
                              -- 4 <description>, 8 <title>
   PRIMARY KEY (record, seq)
-);
+) WITHOUT ROWID; -- as record_item: one b-tree (and the canonical index)
 
 -- Ranking looks up "who has or needs this skill".
 CREATE INDEX record_skill_canonical ON record_skill (canonical);

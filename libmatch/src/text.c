@@ -174,6 +174,21 @@ int lm__fold(const char *s, size_t len, char **out)
     return lm__fail(LM_ENOMEM, "out of memory");
 
   while (i < len) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+      /* ASCII, most of what is folded: no table to consult. */
+      i++;
+      if (c == ' ' || (c >= 0x09 && c <= 0x0D)) {
+        pending_space = o > 0;
+        continue;
+      }
+      if (pending_space) {
+        buf[o++] = ' ';
+        pending_space = 0;
+      }
+      buf[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+      continue;
+    }
     n = lm__utf8_decode(s + i, len - i, &cp);
     i += n; /* n > 0: the text was validated above */
     cp = lm__halfwidth(cp);

@@ -1,11 +1,16 @@
 /*
  * xml_read.c: FORMAT.md documents in, one record at a time.
  *
- * libxml2's xmlTextReader streams the document: each node is looked at
- * once, in document order, and the reader frees what it has passed, so
- * memory stays flat however long the file is.  Records are built from the
- * node events (start, text, end) through lm__record_set and handed to the
- * sink as soon as their end tag is read.
+ * libxml2's push parser streams the document through SAX2 callbacks
+ * (start tag, character data, end tag): no tree is built, each event is
+ * looked at once, in document order, and the parser keeps only the input
+ * it has not parsed yet, so memory stays flat however long the file is.
+ * (The xmlTextReader did the same work and built and freed a node per
+ * event besides: a third of the ingest's time.)  Records are built from
+ * the events through lm__record_set and handed to the sink as soon as
+ * their end tag is parsed; a callback that fails stops the parser.  Line
+ * numbers are the parser's own, as its tree builder would have stamped
+ * them on the nodes.
  *
  * Hostile input.  The bytes reach libxml2 only through our read callback,
  * where a scanner (see "the input") refuses a DOCTYPE before the parser
@@ -18,9 +23,10 @@
  * XML_PARSE_NOENT, DTDLOAD, DTDVALID, XINCLUDE and HUGE (so libxml2 keeps
  * its own caps: 10 MB per text node, 10 MB of look-ahead, 256 levels); we
  * add 64 levels of nesting and LM__TEXT_MAX bytes per field.  xml:id is
- * refused because the reader keeps every xml:id value until the end of
- * the document.  Errors go to a handler per reader, never to stderr, and
- * nothing global in libxml2 is changed.
+ * refused (a tree-building reader would keep every xml:id value until the
+ * end of the document).  The SAX handler has no entity, DTD or reference
+ * callbacks.  Errors go to a handler per parser (the SAX handler's
+ * serror), never to stderr, and nothing global in libxml2 is changed.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -33,7 +39,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parserInternals.h>
 
 #include "internal.h"
 
@@ -682,7 +688,7 @@ static int lm__scan(lm__xin *in, const unsigned char *p, size_t n)
   return LM_OK;
 }
 
-/* libxml2's read callback: file or memory, through the scanner.  After a
+/* The next chunk of input: file or memory, through the scanner.  After a
  * failure the input ends (0 bytes: the parser finishes what it has); the
  * reading reports the failure in place of what the parser makes of the
  * cut.  A read error ends it with -1. */
@@ -733,37 +739,54 @@ typedef struct lm__xerr {
   int code;  /* xmlParserErrors */
   long line;
   char msg[LM__XML_MSG_MAX];
-  int before_eof;     /* found before the input was cut short */
-  int where_known;    /* open is the parser's current element */
-  const xmlNode *open; /* the element the parser was inside when it broke */
+  int before_eof; /* found before the input was cut short */
 } lm__xerr;
 
-/* An element of the record being read, and what it has gathered. */
+/* An element of the record being read, and what it has gathered.  The
+ * attribute values live in `value`, whose memory is kept from one element
+ * to the next: a record costs no allocation per attribute. */
 typedef struct lm__frame {
   const lm__espec *spec; /* NULL for the record element */
   int opens;             /* LM__IN_ of its children */
-  xmlChar *attr[LM__XML_ATTRS_MAX];
+  const char *attr[LM__XML_ATTRS_MAX];
+  lm__buf value[LM__XML_ATTRS_MAX];
 } lm__frame;
+
+/* One attribute as SAX2 hands it over: local name, prefix, namespace URI,
+ * value (not NUL-terminated) and its end. */
+typedef const xmlChar *const *lm__sattr;
+
+/* The element being started, as SAX2 hands it over. */
+typedef struct lm__selem {
+  const char *name; /* "x:job" when the prefix is not declared */
+  int has_ns;       /* in a namespace */
+  int nsdefs;       /* namespace declarations on it */
+  int nattrs;
+  const xmlChar **attrs; /* nattrs * 5 pointers */
+} lm__selem;
 
 typedef struct lm__rd {
   const lm__xml_sink *sink;
-  xmlTextReaderPtr reader;
-  xmlDocPtr doc; /* ours to free when we took it from the reader */
+  xmlParserCtxtPtr ctxt;
   lm__xin in;
   lm__xerr err;
+  int rc;    /* a callback's code that stopped the parser, or LM_OK */
+  int depth; /* elements open */
   /* The record being read. */
   lm_record *r;
-  const xmlNode *rec_node;
   long rec_line;
   int skip; /* 1: skipping a bad record (or stray element) to its end */
   lm__frame frame[LM__XML_FRAMES_MAX];
   int nframes;
   lm__buf text;   /* text content of the innermost element */
-  long text_line; /* where the last text node ended; 0 after an element */
-  /* Where the walk stands, to go on from there after a break. */
-  xmlNodePtr last;
-  int last_end;
-  int last_depth;
+  lm__buf value;  /* scratch: one attribute value */
+  lm__buf qname;  /* scratch: "prefix:name" */
+  /* Character data comes in runs: the parser's tree builder would make
+   * one text node of each run, and its line is where the run's first
+   * piece ended. */
+  int in_run;
+  int run_reported; /* the run's stray text has been reported */
+  long text_line; /* where the last run began; 0 after an element */
 } lm__rd;
 
 /* Drops the tail of a message that a length limit cut inside a UTF-8
@@ -798,13 +821,6 @@ static void lm__xml_error(void *arg, xmlErrorPtr e)
   n = strcspn(d->err.msg, "\r\n");
   d->err.msg[n] = '\0';
   lm__utf8_trim(d->err.msg);
-  d->err.where_known = 0;
-  d->err.open = NULL;
-  if (e->ctxt != NULL &&
-      (e->domain == XML_FROM_PARSER || e->domain == XML_FROM_NAMESPACE)) {
-    d->err.where_known = 1;
-    d->err.open = ((xmlParserCtxtPtr)e->ctxt)->node;
-  }
 }
 
 static int lm__blank(const char *s, size_t n)
@@ -816,50 +832,26 @@ static int lm__blank(const char *s, size_t n)
   return 1;
 }
 
-/* The line of a node.  Elements carry the line of their start tag's end,
- * and only up to 65535; the white space before a record ends on the line
- * where the record begins, and text nodes keep big lines exactly. */
-static long lm__text_line(const xmlNode *node)
+/* The parser's current line: at a start tag's end for an element, at the
+ * end of the piece for character data. */
+static long lm__line(const lm__rd *d)
 {
-  if (node->line < 65535)
-    return node->line;
-  if (node->psvi != NULL)
-    return (long)(ptrdiff_t)node->psvi;
-  return 0;
+  return d->ctxt->input != NULL ? (long)d->ctxt->input->line : 0;
 }
 
-/* The line of a text's first visible character, from the line where the
- * text ends. */
-static long lm__text_first_line(const char *s, long end_line)
+static long lm__element_line(lm__rd *d)
 {
-  while (*s && lm__is_space((unsigned char)*s))
-    s++;
-  for (; *s && end_line > 1; s++)
-    if (*s == '\n')
-      end_line--;
-  return end_line;
-}
-
-static long lm__element_line(lm__rd *d, const xmlNode *node)
-{
-  long line;
-
   if (d->text_line > 0)
     return d->text_line;
-  if (node->line < 65535)
-    return node->line;
-  line = d->reader ? xmlTextReaderGetParserLineNumber(d->reader) : 0;
-  return line > 0 ? line : xmlGetLineNo(node);
+  return lm__line(d);
 }
 
 static void lm__frames_clear(lm__rd *d)
 {
   int i, j;
   for (i = 0; i < d->nframes; i++)
-    for (j = 0; j < LM__XML_ATTRS_MAX; j++) {
-      xmlFree(d->frame[i].attr[j]);
+    for (j = 0; j < LM__XML_ATTRS_MAX; j++)
       d->frame[i].attr[j] = NULL;
-    }
   d->nframes = 0;
 }
 
@@ -868,7 +860,6 @@ static void lm__record_drop(lm__rd *d)
   lm__frames_clear(d);
   lm_record_free(d->r);
   d->r = NULL;
-  d->rec_node = NULL;
 }
 
 /* "job J1": the record being read, for messages. */
@@ -923,137 +914,189 @@ static int lm__field_failed(lm__rd *d, int rc, const char *element)
   return lm__bad(d, LM_EINVAL, "%s: %s", where, lm__errmsg());
 }
 
-/* An attribute's value as a new string ("" when empty), or NULL when out
- * of memory. */
-static xmlChar *lm__attr_value(const xmlAttr *a)
+/* ------------------------------------------------------- SAX2's shapes */
+
+static lm__sattr lm__attr_at(const lm__selem *el, int i)
 {
-  if (a->children == NULL)
-    return xmlStrdup(BAD_CAST "");
-  return xmlNodeListGetString(a->doc, a->children, 1);
+  return el->attrs + 5 * i;
 }
 
-static int lm__has_xml_id(const xmlNode *node)
+/* The attribute's name as the tree would have it: "p:name" when its
+ * prefix is not declared.  Borrowed until the next call. */
+static const char *lm__attr_name(lm__rd *d, lm__sattr a)
 {
-  const xmlAttr *a;
-  for (a = node->properties; a != NULL; a = a->next)
-    if (a->ns != NULL && a->ns->prefix != NULL &&
-        xmlStrEqual(a->ns->prefix, BAD_CAST "xml") &&
-        xmlStrEqual(a->name, BAD_CAST "id"))
+  if (a[1] == NULL || a[2] != NULL)
+    return (const char *)a[0];
+  lm__buf_reset(&d->qname);
+  if (lm__buf_adds(&d->qname, (const char *)a[1]) != LM_OK ||
+      lm__buf_add(&d->qname, ":", 1) != LM_OK ||
+      lm__buf_adds(&d->qname, (const char *)a[0]) != LM_OK)
+    return (const char *)a[0];
+  return lm__buf_cstr(&d->qname);
+}
+
+/*
+ * An attribute's value into b, NUL-terminated.  Without entity
+ * substitution libxml2 hands an '&' over as "&#38;" (its tree builder
+ * decodes it again), and an '&' stands in a value for nothing else, since
+ * any other reference is expanded or refused.
+ */
+static int lm__attr_copy(lm__buf *b, lm__sattr a)
+{
+  const char *v = (const char *)a[3], *end = (const char *)a[4];
+  const char *amp;
+  int rc = LM_OK;
+
+  lm__buf_reset(b);
+  if (lm__buf_reserve(b, (size_t)(end - v) + 1) != LM_OK)
+    return LM_ENOMEM;
+  while (rc == LM_OK &&
+         (amp = memchr(v, '&', (size_t)(end - v))) != NULL) {
+    rc = lm__buf_add(b, v, (size_t)(amp - v) + 1);
+    v = amp + 1;
+    if (end - v >= 4 && memcmp(v, "#38;", 4) == 0)
+      v += 4;
+  }
+  if (rc == LM_OK)
+    rc = lm__buf_add(b, v, (size_t)(end - v));
+  b->data[b->len] = '\0';
+  return rc == LM_OK ? LM_OK : lm__fail(LM_ENOMEM, "out of memory");
+}
+
+/* The value of the attribute `name` without a namespace, into d->value;
+ * 0 when absent, 1 when there, or a negative LM_E code. */
+static int lm__attr_get(lm__rd *d, const lm__selem *el, const char *name)
+{
+  int i;
+  for (i = 0; i < el->nattrs; i++) {
+    lm__sattr a = lm__attr_at(el, i);
+    if (a[1] == NULL && strcmp((const char *)a[0], name) == 0)
+      return lm__attr_copy(&d->value, a) == LM_OK ? 1 : LM_ENOMEM;
+  }
+  return 0;
+}
+
+static int lm__has_xml_id(const lm__selem *el)
+{
+  int i;
+  for (i = 0; i < el->nattrs; i++) {
+    lm__sattr a = lm__attr_at(el, i);
+    if (a[1] != NULL && a[2] != NULL && strcmp((const char *)a[1], "xml") == 0 &&
+        strcmp((const char *)a[0], "id") == 0)
       return 1;
+  }
   return 0;
 }
 
 /* An attribute (or a namespace declaration) not in `map`: its name, for
  * the message, or NULL when all are known. */
-static const char *lm__unknown_attr(const xmlNode *node,
+static const char *lm__unknown_attr(lm__rd *d, const lm__selem *el,
                                     const lm__attr_map *map, size_t nmap,
                                     const char *also)
 {
-  const xmlAttr *a;
   size_t i;
+  int k;
 
-  if (node->nsDef != NULL)
+  if (el->nsdefs > 0)
     return "xmlns";
-  for (a = node->properties; a != NULL; a = a->next) {
+  for (k = 0; k < el->nattrs; k++) {
+    lm__sattr a = lm__attr_at(el, k);
+    const char *name = (const char *)a[0];
     int known = 0;
-    if (a->ns != NULL)
-      return (const char *)a->name;
-    if (also != NULL && xmlStrEqual(a->name, BAD_CAST also))
+    if (a[2] != NULL)
+      return name; /* in a namespace */
+    if (a[1] != NULL)
+      return lm__attr_name(d, a); /* an undeclared prefix */
+    if (also != NULL && strcmp(name, also) == 0)
       continue;
-    for (i = 0; i < nmap && map[i].name != NULL; i++)
-      if (xmlStrEqual(a->name, BAD_CAST map[i].name))
-        known = 1;
+    for (i = 0; i < nmap && map[i].name != NULL && !known; i++)
+      known = strcmp(name, map[i].name) == 0;
     if (!known)
-      return (const char *)a->name;
+      return name;
   }
   return NULL;
 }
 
 /* --------------------------------------------------------- the document */
 
-static int lm__root_start(const xmlNode *node, long line)
+static int lm__root_start(lm__rd *d, const lm__selem *el, long line)
 {
   static const lm__attr_map none[1] = {{NULL, 0}};
-  xmlChar *version;
-  const char *odd;
-  int ok;
+  const char *odd, *version;
+  int rc;
 
-  if (node->ns != NULL || !xmlStrEqual(node->name, BAD_CAST "libmatch"))
+  if (el->has_ns || strcmp(el->name, "libmatch") != 0)
     return lm__fail(LM_EPARSE,
                     "line %ld: the root element must be <libmatch>, not "
                     "<%.*s>",
-                    line, lm__clip((const char *)node->name, 40),
-                    (const char *)node->name);
-  odd = lm__unknown_attr(node, none, 0, "version");
+                    line, lm__clip(el->name, 40), el->name);
+  odd = lm__unknown_attr(d, el, none, 0, "version");
   if (odd != NULL)
     return lm__fail(LM_EPARSE, "line %ld: unknown attribute '%.*s' on "
                                "<libmatch>",
                     line, lm__clip(odd, 40), odd);
-  version = xmlGetNoNsProp(node, BAD_CAST "version");
-  if (version == NULL)
+  rc = lm__attr_get(d, el, "version");
+  if (rc < 0)
+    return rc;
+  if (rc == 0)
     return lm__fail(LM_EPARSE, "line %ld: <libmatch> needs version=\"1\"",
                     line);
-  ok = xmlStrEqual(version, BAD_CAST "1");
-  if (!ok)
-    lm__fail(LM_EPARSE,
-             "line %ld: version \"%.*s\" of the format is not supported "
-             "(only 1)",
-             line, lm__clip((const char *)version, 20),
-             (const char *)version);
-  xmlFree(version);
-  return ok ? LM_OK : LM_EPARSE;
+  version = lm__buf_cstr(&d->value);
+  if (strcmp(version, "1") == 0)
+    return LM_OK;
+  return lm__fail(LM_EPARSE,
+                  "line %ld: version \"%.*s\" of the format is not supported "
+                  "(only 1)",
+                  line, lm__clip(version, 20), version);
 }
 
 /* ------------------------------------------------------------ a record */
 
-static int lm__record_start(lm__rd *d, const xmlNode *node, long line)
+static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
 {
   const lm__attr_map *map;
-  const char *kname, *odd;
-  xmlChar *id;
+  const char *kname, *odd, *id;
   lm_kind kind;
   size_t i;
   int rc;
 
   d->rec_line = line;
-  d->rec_node = node;
   d->skip = 0;
-  kind = node->ns ? (lm_kind)0 : lm__kind_from_name((const char *)node->name);
+  kind = el->has_ns ? (lm_kind)0 : lm__kind_from_name(el->name);
   if (kind == 0)
     return lm__bad(d, LM_EPARSE, "unknown element <%.*s>",
-                   lm__clip((const char *)node->name, 40),
-                   (const char *)node->name);
+                   lm__clip(el->name, 40), el->name);
   kname = lm__kind_name(kind);
-  id = xmlGetNoNsProp(node, BAD_CAST "id");
-  if (id == NULL)
+  rc = lm__attr_get(d, el, "id");
+  if (rc < 0)
+    return rc;
+  if (rc == 0)
     return lm__bad(d, LM_EPARSE, "%s without id", kname);
-  if (!lm__id_valid((const char *)id)) {
-    xmlFree(id);
+  id = lm__buf_cstr(&d->value);
+  if (!lm__id_valid(id))
     return lm__bad(d, LM_EPARSE,
                    "%s with a bad id (1-%d printable bytes, no white space)",
                    kname, LM__ID_MAX);
-  }
-  rc = lm_record_new(&d->r, kind, (const char *)id);
-  xmlFree(id);
+  rc = lm_record_new(&d->r, kind, id);
   if (rc != LM_OK)
     return rc;
   d->r->line = line;
-  d->rec_node = node;
   d->frame[0].spec = NULL;
   d->frame[0].opens = LM__IN_RECORD;
   d->nframes = 1;
 
   map = lm__record_attrs[kind];
-  odd = lm__unknown_attr(node, map, LM__XML_RECORD_ATTRS, "id");
+  odd = lm__unknown_attr(d, el, map, LM__XML_RECORD_ATTRS, "id");
   if (odd != NULL)
     return lm__bad(d, LM_EPARSE, "unknown attribute '%.*s' on %s %s",
                    lm__clip(odd, 40), odd, kname, d->r->id);
   for (i = 0; i < LM__XML_RECORD_ATTRS && map[i].name != NULL; i++) {
-    xmlChar *v = xmlGetNoNsProp(node, BAD_CAST map[i].name);
-    if (v == NULL)
+    rc = lm__attr_get(d, el, map[i].name);
+    if (rc < 0)
+      return rc;
+    if (rc == 0)
       continue;
-    rc = lm__record_set(d->r, map[i].field, (const char *)v);
-    xmlFree(v);
+    rc = lm__record_set(d->r, map[i].field, lm__buf_cstr(&d->value));
     if (rc != LM_OK)
       return lm__field_failed(d, rc, NULL);
   }
@@ -1066,7 +1109,6 @@ static int lm__record_end(lm__rd *d)
   int rc;
 
   d->r = NULL;
-  d->rec_node = NULL;
   lm__frames_clear(d);
   rc = d->sink->record(d->sink->ctx, r);
   lm_record_free(r);
@@ -1076,17 +1118,16 @@ static int lm__record_end(lm__rd *d)
 /* An element inside a record begins: find what it is, keep its
  * attributes for its end (text first, then attributes, so that the
  * attributes win). */
-static int lm__child_start(lm__rd *d, const xmlNode *node)
+static int lm__child_start(lm__rd *d, const lm__selem *el)
 {
   const lm__frame *up = &d->frame[d->nframes - 1];
   const lm__espec *s = NULL;
-  const char *name = (const char *)node->name, *odd;
+  const char *name = el->name, *odd;
   char where[LM__ID_MAX + 32];
   lm__frame *f;
-  const xmlAttr *a;
-  size_t i;
+  int i, k;
 
-  if (node->ns == NULL && up->opens != LM__IN_NONE &&
+  if (!el->has_ns && up->opens != LM__IN_NONE &&
       d->nframes < LM__XML_FRAMES_MAX)
     s = lm__espec_find(d->r->kind, up->opens, name);
   if (s == NULL) {
@@ -1097,7 +1138,7 @@ static int lm__child_start(lm__rd *d, const xmlNode *node)
     return lm__bad(d, LM_EPARSE, "unknown element <%.*s> in <%s> of %s",
                    lm__clip(name, 40), name, up->spec->name, where);
   }
-  odd = lm__unknown_attr(node, s->attrs, LM__XML_ATTRS_MAX, NULL);
+  odd = lm__unknown_attr(d, el, s->attrs, LM__XML_ATTRS_MAX, NULL);
   if (odd != NULL) {
     lm__where(d, where, sizeof where);
     return lm__bad(d, LM_EPARSE, "unknown attribute '%.*s' on <%s> in %s",
@@ -1106,18 +1147,21 @@ static int lm__child_start(lm__rd *d, const xmlNode *node)
   f = &d->frame[d->nframes++];
   f->spec = s;
   f->opens = s->special == LM__SP_CONTAINER ? s->opens : LM__IN_NONE;
-  memset(f->attr, 0, sizeof f->attr);
+  for (i = 0; i < LM__XML_ATTRS_MAX; i++)
+    f->attr[i] = NULL;
   lm__buf_reset(&d->text);
-  for (a = node->properties; a != NULL; a = a->next) {
+  for (k = 0; k < el->nattrs; k++) {
+    lm__sattr a = lm__attr_at(el, k);
     for (i = 0; i < LM__XML_ATTRS_MAX; i++)
-      if (s->attrs[i].name && xmlStrEqual(a->name, BAD_CAST s->attrs[i].name))
+      if (s->attrs[i].name &&
+          strcmp((const char *)a[0], s->attrs[i].name) == 0)
         break;
     if (i == LM__XML_ATTRS_MAX)
       continue; /* cannot happen: checked above */
-    f->attr[i] = lm__attr_value(a);
-    if (f->attr[i] == NULL)
-      return lm__fail(LM_ENOMEM, "out of memory");
-    if (xmlStrlen(f->attr[i]) > LM__TEXT_MAX) {
+    if (lm__attr_copy(&f->value[i], a) != LM_OK)
+      return LM_ENOMEM;
+    f->attr[i] = lm__buf_cstr(&f->value[i]);
+    if (f->value[i].len > LM__TEXT_MAX) {
       lm__where(d, where, sizeof where);
       return lm__bad(d, LM_EINVAL,
                      "attribute '%s' of <%s> in %s is longer than %d bytes",
@@ -1278,10 +1322,8 @@ static int lm__child_end(lm__rd *d)
     rc = lm__apply_plain(d, f);
     break;
   }
-  for (i = 0; i < LM__XML_ATTRS_MAX; i++) {
-    xmlFree(f->attr[i]);
+  for (i = 0; i < LM__XML_ATTRS_MAX; i++)
     f->attr[i] = NULL;
-  }
   d->nframes--;
   lm__buf_reset(&d->text);
   if (rc != LM_OK)
@@ -1317,25 +1359,25 @@ static int lm__record_text(lm__rd *d, const char *s, size_t n)
 
 /* ------------------------------------------------------------ the events */
 
-static int lm__on_start(lm__rd *d, const xmlNode *node, int depth)
+static int lm__on_start(lm__rd *d, const lm__selem *el, int depth)
 {
-  long line = lm__element_line(d, node);
+  long line = lm__element_line(d);
 
   d->text_line = 0;
   if (depth >= LM__XML_DEPTH_MAX)
     return lm__fail(LM_EPARSE, "line %ld: elements nested more than %d deep",
                     line, LM__XML_DEPTH_MAX);
-  if (lm__has_xml_id(node))
+  if (lm__has_xml_id(el))
     return lm__fail(LM_EPARSE, "line %ld: xml:id attributes are not "
                                "accepted",
                     line);
   if (depth == 0)
-    return lm__root_start(node, line);
+    return lm__root_start(d, el, line);
   if (depth == 1)
-    return lm__record_start(d, node, line);
+    return lm__record_start(d, el, line);
   if (d->skip || d->r == NULL)
     return LM_OK;
-  return lm__child_start(d, node);
+  return lm__child_start(d, el);
 }
 
 static int lm__on_end(lm__rd *d, int depth)
@@ -1356,18 +1398,28 @@ static int lm__on_end(lm__rd *d, int depth)
   return lm__child_end(d);
 }
 
-static int lm__on_text(lm__rd *d, const xmlNode *node, int depth)
+/* The line of the first visible character of s[0..n), which ends on
+ * `end_line`. */
+static long lm__first_visible_line(const char *s, size_t n, long end_line)
 {
-  const char *s = (const char *)node->content;
-  size_t n = s ? strlen(s) : 0;
-  long line = lm__text_line(node);
+  size_t i = 0;
+  while (i < n && lm__is_space((unsigned char)s[i]))
+    i++;
+  for (; i < n && end_line > 1; i++)
+    if (s[i] == '\n')
+      end_line--;
+  return end_line;
+}
 
-  d->text_line = line;
+/* One piece of a run of character data in the element at `depth`. */
+static int lm__on_text(lm__rd *d, const char *s, size_t n, int depth)
+{
   if (depth <= 1) {
     int rc;
-    if (lm__blank(s, n))
+    if (d->run_reported || lm__blank(s, n))
       return LM_OK;
-    d->rec_line = lm__text_first_line(s, line);
+    d->run_reported = 1;
+    d->rec_line = lm__first_visible_line(s, n, lm__line(d));
     rc = lm__bad(d, LM_EPARSE, "text outside a record");
     d->skip = 0; /* nothing to skip: the next element is a record */
     return rc;
@@ -1377,127 +1429,102 @@ static int lm__on_text(lm__rd *d, const xmlNode *node, int depth)
   return lm__record_text(d, s, n);
 }
 
-/* One step of the walk: a node's start (end = 0) or end (end = 1).
- * Returns LM_OK to go on, or the code that stops the reading. */
-static int lm__event(lm__rd *d, xmlNodePtr node, int depth, int end)
+/* A callback's failure stops the parser; the reading returns its code. */
+static void lm__stop(lm__rd *d, int rc)
 {
-  d->last = node;
-  d->last_end = end;
-  d->last_depth = depth;
-  switch (node->type) {
-  case XML_ELEMENT_NODE:
-    return end ? lm__on_end(d, depth) : lm__on_start(d, node, depth);
-  case XML_TEXT_NODE:
-  case XML_CDATA_SECTION_NODE:
-    return lm__on_text(d, node, depth);
-  case XML_COMMENT_NODE:
-  case XML_PI_NODE:
-    return LM_OK;
-  default:
-    /* Entity references and DTD nodes need a DTD, which the scanner
-     * keeps out; refuse rather than guess if one ever comes. */
-    return lm__fail(LM_EPARSE, "line %ld: DTDs and entities are not "
-                               "accepted",
-                    xmlGetLineNo(node));
+  if (rc == LM_OK || d->rc != LM_OK)
+    return;
+  d->rc = rc;
+  xmlStopParser(d->ctxt);
+}
+
+static void lm__sax_start(void *ctx, const xmlChar *local,
+                          const xmlChar *prefix, const xmlChar *uri,
+                          int nsdefs, const xmlChar **ns, int nattrs,
+                          int ndefaulted, const xmlChar **attrs)
+{
+  lm__rd *d = ctx;
+  lm__selem el;
+  int depth = d->depth++;
+
+  (void)ns;
+  (void)ndefaulted;
+  d->in_run = 0;
+  if (d->rc != LM_OK)
+    return;
+  el.name = (const char *)local;
+  if (prefix != NULL && uri == NULL) {
+    /* An undeclared prefix (the parser has reported it): named as the
+     * tree would name it. */
+    lm__buf_reset(&d->qname);
+    if (lm__buf_adds(&d->qname, (const char *)prefix) != LM_OK ||
+        lm__buf_add(&d->qname, ":", 1) != LM_OK ||
+        lm__buf_adds(&d->qname, (const char *)local) != LM_OK) {
+      lm__stop(d, LM_ENOMEM);
+      return;
+    }
+    el.name = lm__buf_cstr(&d->qname);
   }
+  el.has_ns = uri != NULL;
+  el.nsdefs = nsdefs;
+  el.nattrs = nattrs;
+  el.attrs = attrs;
+  lm__stop(d, lm__on_start(d, &el, depth));
+}
+
+static void lm__sax_end(void *ctx, const xmlChar *local,
+                        const xmlChar *prefix, const xmlChar *uri)
+{
+  lm__rd *d = ctx;
+
+  (void)local;
+  (void)prefix;
+  (void)uri;
+  d->in_run = 0;
+  d->depth--;
+  if (d->rc != LM_OK)
+    return;
+  lm__stop(d, lm__on_end(d, d->depth));
+}
+
+static void lm__sax_text(void *ctx, const xmlChar *s, int len)
+{
+  lm__rd *d = ctx;
+
+  if (d->rc != LM_OK || len < 0)
+    return;
+  if (!d->in_run) {
+    d->in_run = 1;
+    d->run_reported = 0;
+    d->text_line = lm__line(d);
+  }
+  lm__stop(d, lm__on_text(d, (const char *)s, (size_t)len, d->depth));
+}
+
+/* Comments and PIs are not text; they end a run of it. */
+static void lm__sax_comment(void *ctx, const xmlChar *value)
+{
+  lm__rd *d = ctx;
+  (void)value;
+  d->in_run = 0;
+}
+
+static void lm__sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+  lm__rd *d = ctx;
+  (void)target;
+  (void)data;
+  d->in_run = 0;
 }
 
 /* ------------------------------------------------ after a broken document */
 
-static int lm__on_open_chain(const lm__rd *d, const xmlNode *node)
-{
-  const xmlNode *n;
-  for (n = d->err.open; n != NULL && n->type == XML_ELEMENT_NODE;
-       n = n->parent)
-    if (n == node)
-      return 1;
-  return 0;
-}
-
-/* The next step of a walk in document order over the tree. */
-static int lm__advance(xmlNodePtr *node, int *end, int *depth)
-{
-  xmlNodePtr n = *node;
-
-  if (!*end && n->type == XML_ELEMENT_NODE) {
-    if (n->children != NULL) {
-      *node = n->children;
-      (*depth)++;
-    } else {
-      *end = 1;
-    }
-    return 1;
-  }
-  if (n->next != NULL) {
-    *node = n->next;
-    *end = 0;
-    return 1;
-  }
-  if (n->parent != NULL && n->parent->type == XML_ELEMENT_NODE) {
-    *node = n->parent;
-    *end = 1;
-    (*depth)--;
-    return 1;
-  }
-  return 0;
-}
-
-/*
- * The parser stopped at an error, but it reads ahead of us: records it
- * completed before the error are in the tree and have not been walked
- * yet.  Walk them now, from where the reader left off, and stop at the
- * first element the parser had not closed.
- */
-static int lm__salvage(lm__rd *d)
-{
-  xmlNodePtr node;
-  int end, depth, rc;
-
-  if (!d->err.where_known)
-    return LM_OK;
-  if (d->last == NULL) {
-    /* Broken in the first chunk: nothing was walked yet. */
-    d->doc = xmlTextReaderCurrentDoc(d->reader);
-    node = d->doc ? xmlDocGetRootElement(d->doc) : NULL;
-    if (node == NULL)
-      return LM_OK;
-    end = 0;
-    depth = 0;
-    rc = lm__event(d, node, depth, end);
-    if (rc != LM_OK)
-      return rc;
-  } else {
-    if (xmlTextReaderCurrentNode(d->reader) != d->last)
-      return LM_OK;
-    node = d->last;
-    end = d->last_end;
-    depth = d->last_depth;
-    if (d->rec_node != NULL && lm__on_open_chain(d, d->rec_node))
-      return LM_OK; /* the record being read is the broken one */
-  }
-  while (lm__advance(&node, &end, &depth)) {
-    if (node->type == XML_ELEMENT_NODE && lm__on_open_chain(d, node) &&
-        (end || node->parent == NULL ||
-         node->parent->type != XML_DOCUMENT_NODE))
-      break;
-    rc = lm__event(d, node, depth, end);
-    if (rc != LM_OK)
-      return rc;
-  }
-  return LM_OK;
-}
-
 static int lm__broken(lm__rd *d)
 {
-  int rc;
-
   if (d->in.rc == LM_OK && d->in.total == 0)
     return lm__fail(LM_EPARSE, "line 1: the document is empty");
   if (d->err.seen && d->err.code == XML_ERR_NO_MEMORY)
     return lm__fail(LM_ENOMEM, "out of memory in the XML parser");
-  rc = lm__salvage(d);
-  if (rc != LM_OK)
-    return rc;
   /* The scanner's reason beats what the parser made of the cut, but not
    * an error the parser found in what came before it (the parser only
    * stumbles on the cut itself once it hears the input has ended). */
@@ -1505,34 +1532,48 @@ static int lm__broken(lm__rd *d)
       !(d->in.rc == LM_EPARSE && d->err.seen == 2 && d->err.before_eof))
     return lm__fail(d->in.rc, "%s", d->in.msg);
   if (!d->err.seen)
-    return lm__fail(LM_EPARSE, "line %d: the document is not well formed",
-                    xmlTextReaderGetParserLineNumber(d->reader));
+    return lm__fail(LM_EPARSE, "line %ld: the document is not well formed",
+                    lm__line(d));
   return lm__fail(LM_EPARSE, "line %ld: %s", d->err.line, d->err.msg);
 }
 
-static int lm__walk(lm__rd *d)
+/* The parser has stopped taking input: a callback stopped it, or the
+ * document is broken. */
+static int lm__halted(const lm__rd *d)
 {
-  int ret, rc;
+  return d->rc != LM_OK || !d->ctxt->wellFormed || d->err.seen == 2;
+}
 
-  while ((ret = xmlTextReaderRead(d->reader)) == 1) {
-    xmlNodePtr node = xmlTextReaderCurrentNode(d->reader);
-    int type = xmlTextReaderNodeType(d->reader);
-    int depth = xmlTextReaderDepth(d->reader);
+/* Input size per push: large enough that the parser's per-call costs
+ * vanish, small enough to stay in cache. */
+#define LM__XML_CHUNK (64 * 1024)
 
-    if (node == NULL || depth < 0)
-      continue;
-    if (type == XML_READER_TYPE_END_ELEMENT) {
-      rc = lm__event(d, node, depth, 1);
-    } else {
-      rc = lm__event(d, node, depth, 0);
-      if (rc == LM_OK && type == XML_READER_TYPE_ELEMENT &&
-          xmlTextReaderIsEmptyElement(d->reader) == 1)
-        rc = lm__event(d, node, depth, 1);
-    }
-    if (rc != LM_OK)
-      return rc;
+/* Feeds the document through the scanner to the parser, chunk by chunk;
+ * the callbacks do the rest. */
+static int lm__feed(lm__rd *d)
+{
+  char *buf = lm__malloc(LM__XML_CHUNK);
+  int n;
+
+  if (buf == NULL)
+    return lm__fail(LM_ENOMEM, "out of memory");
+  for (;;) {
+    n = lm__xin_read(&d->in, buf, LM__XML_CHUNK);
+    if (n < 0)
+      break; /* a read error: in.rc says it */
+    if (n > 0)
+      xmlParseChunk(d->ctxt, buf, n, 0);
+    if (lm__halted(d) || n == 0 || d->in.rc != LM_OK)
+      break;
   }
-  if (ret == 0 && d->in.rc == LM_OK && d->err.seen < 2)
+  lm__xfree(buf);
+  if (d->in.rc != LM_ERROR && !lm__halted(d)) {
+    d->in.eof_sent = 1;
+    xmlParseChunk(d->ctxt, NULL, 0, 1);
+  }
+  if (d->rc != LM_OK)
+    return d->rc;
+  if (d->ctxt->wellFormed && d->in.rc == LM_OK && d->err.seen < 2)
     return LM_OK;
   return lm__broken(d);
 }
@@ -1546,8 +1587,9 @@ static void lm__xml_init(void)
 
 static int lm__read(lm__xin *in, const lm__xml_sink *sink)
 {
+  xmlSAXHandler sax;
   lm__rd *d;
-  int rc;
+  int rc, i, j;
 
   pthread_once(&lm__xml_once, lm__xml_init);
   d = lm__calloc(1, sizeof *d);
@@ -1558,20 +1600,32 @@ static int lm__read(lm__xin *in, const lm__xml_sink *sink)
   d->in.line = 1;
   d->in.mark = 1;
   lm__known_names(&d->in);
-  d->reader = xmlReaderForIO(lm__xin_read, NULL, &d->in, NULL, "UTF-8",
-                             LM__XML_OPTIONS);
-  if (d->reader == NULL) {
-    rc = d->in.rc != LM_OK ? lm__fail(d->in.rc, "%s", d->in.msg)
-                           : lm__fail(LM_ENOMEM, "out of memory");
+  /* Only these callbacks: no tree, no entity or DTD handling at all (an
+   * undeclared entity is a fatal error without them). */
+  memset(&sax, 0, sizeof sax);
+  sax.initialized = XML_SAX2_MAGIC;
+  sax.startElementNs = lm__sax_start;
+  sax.endElementNs = lm__sax_end;
+  sax.characters = lm__sax_text;
+  sax.ignorableWhitespace = lm__sax_text;
+  sax.comment = lm__sax_comment;
+  sax.processingInstruction = lm__sax_pi;
+  sax.serror = lm__xml_error;
+  d->ctxt = xmlCreatePushParserCtxt(&sax, d, NULL, 0, in->path);
+  if (d->ctxt == NULL) {
+    rc = lm__fail(LM_ENOMEM, "out of memory");
   } else {
-    xmlTextReaderSetStructuredErrorHandler(d->reader, lm__xml_error, d);
-    rc = lm__walk(d);
-    xmlFreeTextReader(d->reader);
+    xmlCtxtUseOptions(d->ctxt, LM__XML_OPTIONS);
+    rc = lm__feed(d);
+    xmlFreeParserCtxt(d->ctxt);
   }
   lm__record_drop(d);
-  if (d->doc != NULL)
-    xmlFreeDoc(d->doc);
+  for (i = 0; i < LM__XML_FRAMES_MAX; i++)
+    for (j = 0; j < LM__XML_ATTRS_MAX; j++)
+      lm__buf_free(&d->frame[i].value[j]);
   lm__buf_free(&d->text);
+  lm__buf_free(&d->value);
+  lm__buf_free(&d->qname);
   lm__xfree(d);
   return rc;
 }
