@@ -5,6 +5,13 @@
  * Writers take write_lock for the whole of a write (one record or one
  * ingest), so writes never interleave; readers go straight to the store,
  * which shows them only committed data.
+ *
+ * The index (index.c) is built from the store at open.  A write builds
+ * its records' features before it touches the store (so that a record the
+ * index cannot take is refused, not stored), keeps them in e->pending,
+ * and applies them once the store has committed, still under write_lock:
+ * the next query, from any thread, sees the write, and a rolled-back
+ * write never reaches the index.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
@@ -86,6 +93,105 @@ static int lm__load_skills(lm_engine *e, const char *path)
                                       e->skills);
 }
 
+/* ------------------------------------------------------------ the index */
+
+static int lm__load_one(void *ctx, const lm_record *r)
+{
+  return lm__index_load(ctx, r);
+}
+
+/* A new index of every stored job and seeker. */
+static int lm__index_build(lm_engine *e, lm__index **out)
+{
+  lm__index *ix = NULL;
+  size_t jobs = 0, seekers = 0;
+  int rc;
+
+  *out = NULL;
+  rc = lm__index_new(&ix, lm__rank_reach);
+  if (rc == LM_OK)
+    rc = lm__store_count(e->store, LM_JOB, &jobs);
+  if (rc == LM_OK)
+    rc = lm__store_count(e->store, LM_SEEKER, &seekers);
+  if (rc == LM_OK)
+    rc = lm__index_reserve(ix, LM_JOB, jobs);
+  if (rc == LM_OK)
+    rc = lm__index_reserve(ix, LM_SEEKER, seekers);
+  if (rc == LM_OK)
+    rc = lm__store_foreach(e->store, LM_JOB, lm__load_one, ix);
+  if (rc == LM_OK)
+    rc = lm__store_foreach(e->store, LM_SEEKER, lm__load_one, ix);
+  if (rc == LM_OK)
+    rc = lm__index_settle(ix);
+  if (rc != LM_OK) {
+    lm__index_free(ix);
+    return rc == LM_ENOMEM ? rc : lm__fail_prefix(rc, "building the index: ");
+  }
+  *out = ix;
+  return LM_OK;
+}
+
+/* The index no longer follows the store: the next query rebuilds it. */
+static void lm__index_lost(lm_engine *e)
+{
+  pthread_rwlock_wrlock(&e->index_lock);
+  e->index_stale = 1;
+  pthread_rwlock_unlock(&e->index_lock);
+}
+
+void lm__engine_index_apply(lm_engine *e)
+{
+  int rc = LM_OK;
+
+  if (lm__ibatch_size(e->pending) == 0)
+    return;
+  pthread_rwlock_wrlock(&e->index_lock);
+  if (!e->index_stale)
+    rc = lm__index_apply(e->index, e->pending);
+  if (rc != LM_OK)
+    e->index_stale = 1;
+  pthread_rwlock_unlock(&e->index_lock);
+  lm__ibatch_clear(e->index, e->pending);
+  /* The write itself is committed: it succeeded. */
+  lm__clear_error();
+}
+
+void lm__engine_index_discard(lm_engine *e)
+{
+  lm__ibatch_clear(e->index, e->pending);
+}
+
+int lm__engine_index_refresh(lm_engine *e, int only_stale)
+{
+  lm__index *ix = NULL, *old;
+  long long version = 0;
+  int rc = LM_OK;
+
+  pthread_mutex_lock(&e->write_lock);
+  if (!only_stale)
+    rc = lm__store_data_version(e->store, &version);
+  if (rc == LM_OK && (e->index_stale ||
+                      (!only_stale && version != e->index_version))) {
+    /* The version is read first: a commit that lands during the build
+     * makes the next refresh build again, never go unseen. */
+    if (only_stale)
+      rc = lm__store_data_version(e->store, &version);
+    if (rc == LM_OK)
+      rc = lm__index_build(e, &ix);
+    if (rc == LM_OK) {
+      pthread_rwlock_wrlock(&e->index_lock);
+      old = e->index;
+      e->index = ix;
+      e->index_stale = 0;
+      e->index_version = version;
+      pthread_rwlock_unlock(&e->index_lock);
+      lm__index_free(old);
+    }
+  }
+  pthread_mutex_unlock(&e->write_lock);
+  return rc;
+}
+
 int lm_engine_open(lm_engine **out, const char *path, const lm_options *opts)
 {
   lm_engine *e = NULL;
@@ -115,10 +221,22 @@ int lm_engine_open(lm_engine **out, const char *path, const lm_options *opts)
     lm__xfree(e);
     return lm__fail(LM_ERROR, "cannot create a lock");
   }
+  if (pthread_rwlock_init(&e->index_lock, NULL) != 0) {
+    pthread_rwlock_destroy(&e->dict_lock);
+    pthread_mutex_destroy(&e->write_lock);
+    lm__xfree(e);
+    return lm__fail(LM_ERROR, "cannot create a lock");
+  }
   rc = lm__store_open(&e->store, path, (o.flags & LM_OPEN_READONLY) != 0,
                       o.busy_timeout_ms);
   if (rc == LM_OK)
     rc = lm__load_skills(e, opts ? opts->skills_path : NULL);
+  if (rc == LM_OK)
+    rc = lm__ibatch_new(&e->pending);
+  if (rc == LM_OK)
+    rc = lm__store_data_version(e->store, &e->index_version);
+  if (rc == LM_OK)
+    rc = lm__index_build(e, &e->index);
   if (rc != LM_OK) {
     lm_engine_close(e);
     return rc;
@@ -131,8 +249,11 @@ void lm_engine_close(lm_engine *e)
 {
   if (e == NULL)
     return;
+  lm__ibatch_free(e->index, e->pending);
+  lm__index_free(e->index);
   lm__store_close(e->store);
   lm__skilldict_free(e->skills);
+  pthread_rwlock_destroy(&e->index_lock);
   pthread_rwlock_destroy(&e->dict_lock);
   pthread_mutex_destroy(&e->write_lock);
   lm__xfree(e);
@@ -249,13 +370,19 @@ int lm_engine_put(lm_engine *e, const lm_record *r)
                                              lm__kind_name(r->kind), r->id)
                            : rc;
   pthread_mutex_lock(&e->write_lock);
-  rc = lm__store_begin(e->store);
+  rc = lm__ibatch_add(e->index, e->pending, p);
+  if (rc == LM_OK)
+    rc = lm__store_begin(e->store);
   if (rc == LM_OK) {
     rc = p->removal ? lm__store_remove(e->store, p->kind, p->id, &existed)
                     : lm__store_put(e->store, p, &replaced);
     rc = rc == LM_OK ? lm__store_commit(e->store)
                      : (lm__store_rollback(e->store), rc);
   }
+  if (rc == LM_OK)
+    lm__engine_index_apply(e);
+  else
+    lm__engine_index_discard(e);
   pthread_mutex_unlock(&e->write_lock);
   lm_record_free(p);
   return rc;
@@ -277,6 +404,13 @@ int lm_engine_remove(lm_engine *e, lm_kind kind, const char *id)
     rc = lm__store_remove(e->store, kind, id, &existed);
     rc = rc == LM_OK ? lm__store_commit(e->store)
                      : (lm__store_rollback(e->store), rc);
+  }
+  if (rc == LM_OK && existed) {
+    /* Committed: if the index cannot even note it, it must be rebuilt. */
+    if (lm__ibatch_remove(e->pending, kind, id) == LM_OK)
+      lm__engine_index_apply(e);
+    else
+      lm__index_lost(e);
   }
   pthread_mutex_unlock(&e->write_lock);
   if (rc == LM_OK && !existed)

@@ -7,6 +7,11 @@
  * fast and its memory flat.  The report's counts move only when a batch
  * commits, so they always describe what is in the store.  All or nothing
  * keeps one transaction for the whole document.
+ *
+ * The index follows the same way: each record's features are built
+ * before it is written (e->pending) and applied when its batch commits;
+ * a batch rolled back is forgotten, so the index never shows what the
+ * store does not hold.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -56,8 +61,11 @@ static int lm__ingest_commit(lm__ingest *in)
   int rc = lm__store_commit(in->e->store);
   size_t i;
 
-  if (rc != LM_OK)
+  if (rc != LM_OK) {
+    lm__engine_index_discard(in->e);
     return rc;
+  }
+  lm__engine_index_apply(in->e);
   for (i = 0; i < 4; i++)
     lm__report_add(in->report, (lm_count)i, in->pending[i]);
   lm__pending_clear(in);
@@ -72,6 +80,10 @@ static int lm__ingest_write(lm__ingest *in, const lm_record *p)
   lm__store *st = in->e->store;
   int rc, flag = 0;
 
+  /* Features first: a record the index cannot take is not stored. */
+  rc = lm__ibatch_add(in->e->index, in->e->pending, p);
+  if (rc != LM_OK)
+    return rc;
   rc = p->removal ? lm__store_remove(st, p->kind, p->id, &flag)
                   : lm__store_put(st, p, &flag);
   if (rc != LM_OK)
@@ -176,6 +188,7 @@ static int lm__ingest_run(lm_engine *e, lm__reader read, const void *src,
     }
   } else {
     lm__store_rollback(e->store);
+    lm__engine_index_discard(e);
     /* Rejected records stay counted; nothing else happened. */
     lm__pending_clear(&in);
     rc = rrc;

@@ -8,6 +8,8 @@
  *   model (record.c)       the records, their fields, validation
  *   xml (xml_read.c, xml_write.c)  FORMAT.md in and out
  *   store (store.c, schema.sql)    SQLite, the source of truth
+ *   index (index.c)        features, postings, grid, vocabularies
+ *   rank (rank.c)          exact top-k both ways, advice, refresh
  *   api (engine.c, ingest.c, report.c; api.h)  libmatch.h
  */
 #ifndef LM_INTERNAL_H
@@ -346,6 +348,11 @@ int lm__store_foreach_skill_term(lm__store *s,
 /* The schema version this library writes (PRAGMA user_version). */
 #define LM__SCHEMA_VERSION 1
 
+/* PRAGMA data_version of the writing connection: it changes when another
+ * connection (another process, another engine) commits.  A file store's
+ * caller holds the engine's write lock. */
+int lm__store_data_version(lm__store *s, long long *out);
+
 /* ------------------------------------------------------------------- geo */
 
 /* Commute modes (lm__norm_mode's words), in this order; 0 is unknown. */
@@ -353,14 +360,25 @@ enum { LM__MODE_NONE = 0, LM__MODE_WALK, LM__MODE_BIKE, LM__MODE_EBIKE,
        LM__MODE_BUS, LM__MODE_CAR };
 /* The mode code of a mode word, or LM__MODE_NONE. */
 int lm__mode_code(const char *word);
-/* Speed in km/h (walk 5, bike 15, ebike 20, bus 20, car 35). */
+/* Speed in km/h (walk 5, bike 15, ebike 20, bus 20, car 35); an unknown
+ * mode travels as LM__MODE_DEFAULT. */
 double lm__mode_speed(int mode);
-/* Great-circle distance in km. */
+/* Great-circle distance in km (haversine, radius 6371.0088 km).  Cheap:
+ * no libm call below about 630 km, so scoring may call it per pair; the
+ * index, the filter and the explanations all measure with this one. */
 double lm__distance_km(double lat1, double lon1, double lat2, double lon2);
 /* Minutes to travel a straight-line distance by mode (x 1.3 detour). */
 double lm__commute_minutes(double km, int mode);
 /* The straight-line km reachable in minutes by mode. */
 double lm__reach_km(double minutes, int mode);
+
+/* A seeker who states no mobility is taken to accept 30 minutes; one who
+ * states no mode, the bus (doc/SCORING.md). */
+#define LM__MODE_DEFAULT LM__MODE_BUS
+#define LM__MINUTES_DEFAULT 30
+
+/* Key groups lm__group_bit knows: bits 1 << 0 .. 1 << (LM__NGROUPS - 1). */
+#define LM__NGROUPS 9
 
 /* ----------------------------------------------------------------- index */
 
@@ -434,6 +452,136 @@ typedef struct lm__seekerf {
   lm__occ *pref_occ;
 } lm__seekerf;
 
+/*
+ * The index (index.c): features of every stored job and seeker by slot,
+ * an id -> slot hash per kind, posting lists (skills, occupation
+ * prefixes), a grid of LM__CELL_DEG-degree cells per kind, and the skill
+ * rarities.  Not locked inside: the engine's rwlock lets queries share it
+ * and gives a batch's apply to itself.  Only the vocabularies (names for
+ * reasons, terms of ad-hoc profiles) may be read without that lock.
+ */
+typedef struct lm__index lm__index;
+
+/* Vocabulary terms interned while the index holds nothing that names them
+ * count from 1; ids at or above this are temporary, for the terms of an
+ * ad-hoc profile that no stored record has (they match nothing). */
+#define LM__TEMP_ID 0x80000000u
+/* Side of a grid cell, degrees (about 1.1 km by 1 km at Huangshi). */
+#define LM__CELL_DEG 0.01
+
+/* A seeker in a grid cell: reach is the straight-line km the index's
+ * reach function gave (rounded up to a float), minutes and mode as the
+ * features have them, for queries that override the commute. */
+typedef struct lm__sentry {
+  uint32_t slot;
+  float reach;
+  uint16_t minutes;
+  uint8_t mode;
+} lm__sentry;
+
+/* A box in degrees: a cell's bounds, or the area a query reads. */
+typedef struct lm__box {
+  double lat0, lat1, lon0, lon1;
+} lm__box;
+
+/* The km within which a seeker accepts work, INFINITY for no limit; the
+ * index files seekers in cells sorted by it. */
+typedef double (*lm__reach_fn)(const lm__seekerf *s);
+
+int lm__index_new(lm__index **out, lm__reach_fn reach);
+void lm__index_free(lm__index *ix);
+
+/*
+ * The features of a job or seeker record (prepared by the engine or read
+ * from the store).  A record to index (stored = 1; jobs always) interns
+ * its terms and takes its arrays and id from the index's pools: only the
+ * writer may do that.  An ad-hoc profile (stored = 0) only looks terms up,
+ * under the shared lock, and borrows the record's id.  Free what is not
+ * handed to a batch with lm__index_drop_*.  LM_OK, LM_EINVAL, LM_ENOMEM.
+ */
+int lm__index_jobf(lm__index *ix, const lm_record *r, lm__jobf *out);
+int lm__index_seekerf(lm__index *ix, const lm_record *r, int stored,
+                      lm__seekerf *out);
+void lm__index_drop_jobf(lm__index *ix, lm__jobf *f);
+void lm__index_drop_seekerf(lm__index *ix, lm__seekerf *f, int stored);
+
+/*
+ * A batch: the writes of one committed transaction, kept aside (features
+ * built, terms interned) until the commit, then applied at once.  Records
+ * of other kinds are ignored.  A batch rolled back is cleared.
+ */
+typedef struct lm__ibatch lm__ibatch;
+int lm__ibatch_new(lm__ibatch **out);
+void lm__ibatch_free(lm__index *ix, lm__ibatch *b);
+/* A prepared record: a put, or a removal when its status says so. */
+int lm__ibatch_add(lm__index *ix, lm__ibatch *b, const lm_record *r);
+int lm__ibatch_remove(lm__ibatch *b, lm_kind kind, const char *id);
+void lm__ibatch_clear(lm__index *ix, lm__ibatch *b);
+size_t lm__ibatch_size(const lm__ibatch *b);
+/* Applies the batch in order (a put replaces the record of its id) and
+ * empties it.  Needs the index to itself.  LM_OK, or LM_ENOMEM with the
+ * index part-applied: rebuild it. */
+int lm__index_apply(lm__index *ix, lm__ibatch *b);
+/* Drops the last record added (it did not reach the store). */
+void lm__ibatch_pop(lm__index *ix, lm__ibatch *b);
+/* Building an index not yet shared, from the store: load each record,
+ * then settle once (sorting cells once rather than per batch). */
+int lm__index_load(lm__index *ix, const lm_record *r);
+/* Room for n records of kind (jobs or seekers) before loading them, so
+ * that the arrays and the id hash are not grown and copied on the way. */
+int lm__index_reserve(lm__index *ix, lm_kind kind, size_t n);
+int lm__index_settle(lm__index *ix);
+
+/* Reads, under the shared lock. */
+size_t lm__index_live(const lm__index *ix, lm_kind kind);
+uint32_t lm__index_nslots(const lm__index *ix, lm_kind kind); /* bitsets */
+const lm__jobf *lm__index_job(const lm__index *ix, uint32_t slot);
+const lm__seekerf *lm__index_seeker(const lm__index *ix, uint32_t slot);
+/* 1 and *slot when the live record of kind and id is there, else 0. */
+int lm__index_find(const lm__index *ix, lm_kind kind, const char *id,
+                   uint32_t *slot);
+/* idf[skill id] = ln(1 + jobs / (1 + jobs listing the skill)). */
+const float *lm__index_idf(const lm__index *ix, size_t *n);
+/* The largest reach and stated minutes of a located seeker (they may be
+ * stale high after removals, never low). */
+double lm__index_max_reach(const lm__index *ix);
+unsigned lm__index_max_minutes(const lm__index *ix);
+/* A term's name (LM__VOCAB_*), or NULL for 0 and temporary ids; safe
+ * from any thread. */
+const char *lm__index_name(lm__index *ix, int vocab, uint32_t id);
+/* The id of a term (folded), 0 when no record has it. */
+uint32_t lm__index_lookup(lm__index *ix, int vocab, const char *text);
+
+/*
+ * Marks (bits, one per slot, zeroed by the caller) the records that share
+ * something with the other side, which rank.c's bounds rely on:
+ * the jobs listing one of the seeker's skills, every job naming no skill,
+ * the jobs whose code shares its first two levels with the seeker's
+ * experience or with a preferred prefix of two levels or more, and the
+ * jobs under a one-level preferred prefix; for a job, the seekers holding
+ * one of its skills and those the same rule marks the job for.
+ */
+void lm__index_mark_jobs(const lm__index *ix, const lm__seekerf *s,
+                         uint64_t *bits);
+void lm__index_mark_seekers(const lm__index *ix, const lm__jobf *j,
+                            uint64_t *bits);
+
+/*
+ * The grid: calls each once per non-empty cell that meets box (box NULL:
+ * every cell) with the cell's bounds and its records, then once with
+ * bounds NULL for the records without a place (jobs without a location;
+ * seekers without one or with an unlimited reach).  A seekers' cell is
+ * sorted by reach, longest first.
+ */
+typedef void (*lm__jobs_fn)(void *ctx, const uint32_t *slot, size_t n,
+                            const lm__box *bounds);
+typedef void (*lm__seekers_fn)(void *ctx, const lm__sentry *e, size_t n,
+                               const lm__box *bounds);
+void lm__index_jobs_near(const lm__index *ix, const lm__box *box,
+                         lm__jobs_fn each, void *ctx);
+void lm__index_seekers_near(const lm__index *ix, const lm__box *box,
+                            lm__seekers_fn each, void *ctx);
+
 /* ----------------------------------------------------------------- score */
 
 /* How one query scores: weights, today, overrides, relaxed filters, and
@@ -451,12 +599,73 @@ typedef struct lm__scorer {
 /* The default weight of each component (doc/SCORING.md). */
 extern const double lm__default_weight[LM_C_COUNT_];
 
-/* The LM_FILTER_ bits (less the relaxed ones) that exclude the pair. */
+/* The LM_FILTER_ bits (less the relaxed ones) that exclude the pair.  A
+ * removed record (closed) is LM_FILTER_CLOSED even when that is relaxed.
+ * doc/SCORING.md gives every filter. */
 unsigned int lm__filter(const lm__scorer *sc, const lm__seekerf *s,
                         const lm__jobf *j);
 /* The pair's score; part[c] gets each component's contribution (may be
  * NULL).  The same value whichever side asked. */
 double lm__score(const lm__scorer *sc, const lm__seekerf *s,
                  const lm__jobf *j, double *part);
+
+/* Default weights, no overrides, nothing relaxed, no rarities (every
+ * skill counts 1) for `today` (days, or LM__NO_DAY). */
+void lm__scorer_init(lm__scorer *sc, int32_t today);
+
+/*
+ * lm__filter and lm__score in one pass, for the hot path: the distance is
+ * measured once and an excluded pair is not scored.  Returns 0 when the
+ * pair passes, with *score and part (may be NULL) bit for bit what
+ * lm__score gives; otherwise some of the excluding bits (at least one,
+ * not always all: lm__filter says all), and *score and part untouched.
+ */
+unsigned int lm__filter_score(const lm__scorer *sc, const lm__seekerf *s,
+                              const lm__jobf *j, double *score, double *part);
+
+/*
+ * The straight-line km beyond which COMMUTE excludes the seeker's pairs
+ * under sc (its override or the seeker's minutes and mode, or the
+ * defaults), padded against rounding: every pair the filter keeps has
+ * lm__distance_km(seeker, job) <= this.  For the grid's candidate search.
+ */
+double lm__commute_reach_km(const lm__scorer *sc, const lm__seekerf *s);
+
+/* Vocabularies an explanation asks the index to name ids of. */
+enum { LM__VOCAB_SKILL = 0, LM__VOCAB_CERT = 1, LM__VOCAB_INDUSTRY = 2 };
+
+/*
+ * A short reason per component, in simplified Chinese with the values
+ * ("技能 4/5：数控车床、CAD制图…", "通勤约12分钟（自行车）"), into
+ * reason[c] (each reset first; "" when there is nothing to say or the
+ * weight is 0).  name(ctx, vocab, id) gives a skill, certificate or
+ * industry name (NULL: leave it out); name may be NULL.  part is the
+ * pair's contributions from lm__score or NULL: the reasons are derived
+ * from the features as the parts are, so they always agree.  Never any
+ * personal data: the features hold none.  Off the hot path.
+ * Returns LM_OK or LM_ENOMEM.
+ */
+int lm__explain(const lm__scorer *sc, const lm__seekerf *s, const lm__jobf *j,
+                const double *part,
+                const char *(*name)(void *ctx, int vocab, uint32_t id),
+                void *ctx, lm__buf reason[LM_C_COUNT_]);
+
+/*
+ * Why the LM_FILTER_ bits exclude the pair ("年龄 52 岁，超出 18–45；缺少
+ * 证书：焊工证"), reasons joined by "；", into out (reset first).
+ * LM_FILTER_QUERY gets a generic reason: rank.c knows the query's detail.
+ * Returns LM_OK or LM_ENOMEM.
+ */
+int lm__explain_filters(const lm__scorer *sc, const lm__seekerf *s,
+                        const lm__jobf *j, unsigned int bits,
+                        const char *(*name)(void *ctx, int vocab,
+                                            uint32_t id),
+                        void *ctx, lm__buf *out);
+
+/* ------------------------------------------------------------------ rank */
+
+/* The reach the index files a seeker under: lm__commute_reach_km with no
+ * override (the seeker's minutes and mode, or the defaults). */
+double lm__rank_reach(const lm__seekerf *s);
 
 #endif /* LM_INTERNAL_H */

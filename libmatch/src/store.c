@@ -1256,6 +1256,20 @@ int lm__store_count(lm__store *s, lm_kind kind, size_t *out)
   return rc;
 }
 
+int lm__store_data_version(lm__store *s, long long *out)
+{
+  int rc;
+
+  /* A one-connection store shares its connection with readers. */
+  if (s->single)
+    pthread_mutex_lock(&s->rlock);
+  rc = lm__query_int(s->db, "PRAGMA data_version", out,
+                     "reading the data version");
+  if (s->single)
+    pthread_mutex_unlock(&s->rlock);
+  return rc;
+}
+
 /*
  * The whole walk is one read transaction: the callback sees one snapshot
  * even while writes commit.  The reader stays taken during the walk, so
