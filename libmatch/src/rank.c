@@ -506,35 +506,72 @@ static double lon_gap(double a, double b)
   return d > 180.0 ? 360.0 - d : d;
 }
 
-/*
- * A lower bound of the haversine distance from (lat, lon) to any point of
- * the cell: with the smallest latitude and longitude gaps and the largest
- * absolute latitude over the cell and the point, the haversine of any
- * pair is at least sin^2(dlat/2) + cos^2(latmax) sin^2(dlon/2) (each term
- * is monotone in its gap, both cosines are at least cos latmax).  The arc
- * is measured with lm__distance_km along a meridian, so that the radius
- * is geo.c's, and shortened by a part in 10^9 for its rounding.
- */
-static double cell_min_km(double lat, double lon, const lm__box *b)
+/* A lower bound of sin x for 0 <= x <= pi (Taylor, alternating). */
+static double sin_low(double x)
 {
-  double dlat = 0.0, dlon = 0.0, latmax, a, s1, s2, arc;
+  return x - x * x * x / 6.0;
+}
 
-  if (lat < b->lat0)
-    dlat = b->lat0 - lat;
-  else if (lat > b->lat1)
-    dlat = lat - b->lat1;
-  if (!(lon >= b->lon0 && lon <= b->lon1)) {
-    double g0 = lon_gap(lon, b->lon0), g1 = lon_gap(lon, b->lon1);
+/*
+ * What a query measures cells from: its point, and for a box the cosine
+ * of the largest latitude of the cells it reads (any latitude of the
+ * point or of a reachable point of such a cell has at least that cosine:
+ * a cell outside the box holds nothing within reach), so that a cell
+ * costs no trigonometry; and the km per radian of geo.c's sphere,
+ * shortened by a part in 10^9 for rounding.
+ */
+typedef struct lm__from {
+  double lat, lon;
+  double cos_box; /* < 0: no box, take each cell's */
+  double km_per_rad;
+} lm__from;
+
+static void from_init(lm__from *f, double lat, double lon, const lm__box *box)
+{
+  double latmax;
+
+  f->lat = lat;
+  f->lon = lon;
+  f->cos_box = -1.0;
+  if (box) {
+    /* The cells read for a box may reach one cell beyond it. */
+    latmax = fmax(fabs(box->lat0), fabs(box->lat1)) + LM__CELL_DEG;
+    f->cos_box = latmax < 90.0 ? cos(latmax * LM__DEG) : 0.0;
+  }
+  f->km_per_rad = lm__distance_km(0.0, 0.0, 1.0, 0.0) / LM__DEG * (1.0 - 1e-9);
+}
+
+/*
+ * A lower bound of the haversine distance from the point to any point of
+ * cell b.  With the smallest latitude and longitude gaps dlat, dlon and a
+ * latitude phi at least as far from the equator as any involved, the
+ * haversine value of every pair is at least
+ *   h = sin^2(dlat/2) + cos^2(phi) sin^2(dlon/2)
+ * (each term is monotone in its gap, and both cosines of the formula are
+ * at least cos phi), and the arc 2 asin(sqrt h) is at least 2 sqrt(h);
+ * sin_low keeps every step a lower bound.  A cell of the box takes the
+ * box's phi: it bounds every cell in it and costs no cosine.
+ */
+static double cell_min_km(const lm__from *f, const lm__box *b)
+{
+  double dlat = 0.0, dlon = 0.0, c, s1, s2;
+
+  if (f->lat < b->lat0)
+    dlat = b->lat0 - f->lat;
+  else if (f->lat > b->lat1)
+    dlat = f->lat - b->lat1;
+  if (!(f->lon >= b->lon0 && f->lon <= b->lon1)) {
+    double g0 = lon_gap(f->lon, b->lon0), g1 = lon_gap(f->lon, b->lon1);
     dlon = g0 < g1 ? g0 : g1;
   }
-  latmax = fmax(fabs(lat), fmax(fabs(b->lat0), fabs(b->lat1)));
-  if (latmax > 90.0)
-    latmax = 90.0;
-  s1 = sin(dlat * LM__DEG / 2.0);
-  s2 = sin(dlon * LM__DEG / 2.0) * cos(latmax * LM__DEG);
-  a = s1 * s1 + s2 * s2;
-  arc = 2.0 * asin(sqrt(a < 1.0 ? a : 1.0)) / LM__DEG;
-  return lm__distance_km(0.0, 0.0, arc, 0.0) * (1.0 - 1e-9);
+  c = f->cos_box;
+  if (c < 0.0 || fabs(b->lat0) > 90.0 || fabs(b->lat1) > 90.0) {
+    double latmax = fmax(fabs(f->lat), fmax(fabs(b->lat0), fabs(b->lat1)));
+    c = latmax < 90.0 ? cos(latmax * LM__DEG) : 0.0;
+  }
+  s1 = sin_low(dlat * LM__DEG / 2.0);
+  s2 = sin_low(dlon * LM__DEG / 2.0) * c;
+  return 2.0 * sqrt(s1 * s1 + s2 * s2) * f->km_per_rad;
 }
 
 /* The box of cells that can hold a point within km of (lat, lon); 0 when
@@ -619,6 +656,7 @@ typedef struct lm__jsearch {
   const lm__seekerf *s;
   const uint64_t *marks;
   double reach; /* km; INFINITY: no limit */
+  lm__from from;
   lm__heap heap;
   double bound;
   int pass;     /* 1: the shared jobs; 2: the others */
@@ -645,17 +683,18 @@ static void jobs_cell(void *ctx, const uint32_t *slot, size_t n,
   if (js->pass == 2 && heap_beats(&js->heap, js->bound))
     return;
   if (bounds && isfinite(js->reach) &&
-      cell_min_km(js->s->lat, js->s->lon, bounds) > js->reach)
+      cell_min_km(&js->from, bounds) > js->reach)
     return;
   for (i = 0; i < n; i++) {
-    int m = marked(js->marks, slot[i]);
-    if (js->pass == 1 && m)
-      consider_job(js, slot[i]);
-    else if (js->pass == 1)
-      js->others++;
-    else if (!m) {
+    int shared = marked(js->marks, slot[i]);
+    if (js->pass == 1) {
+      if (shared)
+        consider_job(js, slot[i]);
+      else
+        js->others++;
+    } else if (!shared) {
       if (heap_beats(&js->heap, js->bound))
-        return;
+        return; /* no unshared job can enter any more */
       consider_job(js, slot[i]);
     }
   }
@@ -679,6 +718,7 @@ static int search_jobs(const lm__index *ix, const lm__q *q,
     js.reach = lm__commute_reach_km(&q->sc, s);
     if (reach_box(s->lat, s->lon, js.reach, &box))
       pbox = &box;
+    from_init(&js.from, s->lat, s->lon, pbox);
   }
   marks = marks_new(lm__index_nslots(ix, LM_JOB));
   if (marks == NULL)
@@ -711,6 +751,7 @@ typedef struct lm__ssearch {
   const uint64_t *marks;
   int everywhere; /* COMMUTE relaxed or the job has no place */
   int override;   /* the query overrides minutes or mode */
+  lm__from from;
   lm__heap heap;
   double bound;
   int pass;
@@ -758,22 +799,23 @@ static void seekers_cell(void *ctx, const lm__sentry *e, size_t n,
   if (ss->pass == 2 && heap_beats(&ss->heap, ss->bound))
     return;
   if (bounds && !ss->everywhere)
-    dmin = cell_min_km(ss->j->lat, ss->j->lon, bounds);
+    dmin = cell_min_km(&ss->from, bounds);
   for (i = 0; i < n; i++) {
-    int m;
+    int shared;
     if (dmin > 0.0 && !may_reach(ss, &e[i], dmin)) {
       if (!ss->override)
         return; /* sorted by reach: the rest reach less */
       continue;
     }
-    m = marked(ss->marks, e[i].slot);
-    if (ss->pass == 1 && m)
-      consider_seeker(ss, e[i].slot);
-    else if (ss->pass == 1)
-      ss->others++;
-    else if (!m) {
+    shared = marked(ss->marks, e[i].slot);
+    if (ss->pass == 1) {
+      if (shared)
+        consider_seeker(ss, e[i].slot);
+      else
+        ss->others++;
+    } else if (!shared) {
       if (heap_beats(&ss->heap, ss->bound))
-        return;
+        return; /* no unshared seeker can enter any more */
       consider_seeker(ss, e[i].slot);
     }
   }
@@ -814,6 +856,8 @@ static int search_seekers(const lm__index *ix, const lm__q *q,
   ss.override = q->sc.commute_minutes > 0 || q->sc.commute_mode > 0;
   if (!ss.everywhere && reach_box(j->lat, j->lon, seekers_reach(ix, q), &box))
     pbox = &box;
+  if (!ss.everywhere)
+    from_init(&ss.from, j->lat, j->lon, pbox);
   marks = marks_new(lm__index_nslots(ix, LM_SEEKER));
   if (marks == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
@@ -1143,6 +1187,7 @@ typedef struct lm__gaps {
   const lm__q *q;
   const lm__seekerf *s;
   double reach;
+  lm__from from;
   uint64_t *gap;
   size_t n, cap;
   int rc;
@@ -1211,7 +1256,7 @@ static void gaps_cell(void *ctx, const uint32_t *slot, size_t n,
   size_t i;
 
   if (bounds && isfinite(g->reach) &&
-      cell_min_km(g->s->lat, g->s->lon, bounds) > g->reach)
+      cell_min_km(&g->from, bounds) > g->reach)
     return;
   for (i = 0; i < n; i++)
     gap_job(g, slot[i]);
@@ -1304,6 +1349,7 @@ int lm_advise(lm_engine *e, const char *seeker_id, const lm_query *q,
     g.reach = lm__commute_reach_km(&qq.sc, g.s);
     if (reach_box(g.s->lat, g.s->lon, g.reach, &box))
       pbox = &box;
+    from_init(&g.from, g.s->lat, g.s->lon, pbox);
   }
   lm__index_jobs_near(ix, pbox, gaps_cell, &g);
   rc = g.rc;
