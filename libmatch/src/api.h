@@ -48,6 +48,12 @@ void lm__engine_index_discard(lm_engine *e);
  * write_lock.  LM_OK, LM_ENOMEM, LM_EDB. */
 int lm__engine_index_refresh(lm_engine *e, int only_stale);
 
+/* Stores one prepared record (or its removal) inside the open
+ * transaction, its index features set aside for the commit; *changed = 1
+ * when a record was replaced or removed.  Takes no lock: the caller holds
+ * write_lock. */
+int lm__engine_write(lm_engine *e, const lm_record *p, int *changed);
+
 /* Adds an error to a report (id may be NULL). */
 int lm__report_error(lm_report *r, const char *id, long line, int code,
                      const char *reason);

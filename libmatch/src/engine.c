@@ -353,10 +353,21 @@ static int lm__writable(lm_engine *e)
   return LM_OK;
 }
 
+int lm__engine_write(lm_engine *e, const lm_record *p, int *changed)
+{
+  /* Features first: a record the index cannot take is not stored. */
+  int rc = lm__ibatch_add(e->index, e->pending, p);
+
+  if (rc != LM_OK)
+    return rc;
+  return p->removal ? lm__store_remove(e->store, p->kind, p->id, changed)
+                    : lm__store_put(e->store, p, changed);
+}
+
 int lm_engine_put(lm_engine *e, const lm_record *r)
 {
   lm_record *p = NULL;
-  int rc, replaced = 0, existed = 0;
+  int rc, changed = 0;
 
   lm__clear_error();
   if (e == NULL || r == NULL)
@@ -370,12 +381,9 @@ int lm_engine_put(lm_engine *e, const lm_record *r)
                                              lm__kind_name(r->kind), r->id)
                            : rc;
   pthread_mutex_lock(&e->write_lock);
-  rc = lm__ibatch_add(e->index, e->pending, p);
-  if (rc == LM_OK)
-    rc = lm__store_begin(e->store);
+  rc = lm__store_begin(e->store);
   if (rc == LM_OK) {
-    rc = p->removal ? lm__store_remove(e->store, p->kind, p->id, &existed)
-                    : lm__store_put(e->store, p, &replaced);
+    rc = lm__engine_write(e, p, &changed);
     rc = rc == LM_OK ? lm__store_commit(e->store)
                      : (lm__store_rollback(e->store), rc);
   }

@@ -77,15 +77,9 @@ static int lm__ingest_commit(lm__ingest *in)
  * and that stops the ingest and rolls the whole batch back. */
 static int lm__ingest_write(lm__ingest *in, const lm_record *p)
 {
-  lm__store *st = in->e->store;
   int rc, flag = 0;
 
-  /* Features first: a record the index cannot take is not stored. */
-  rc = lm__ibatch_add(in->e->index, in->e->pending, p);
-  if (rc != LM_OK)
-    return rc;
-  rc = p->removal ? lm__store_remove(st, p->kind, p->id, &flag)
-                  : lm__store_put(st, p, &flag);
+  rc = lm__engine_write(in->e, p, &flag);
   if (rc != LM_OK)
     return rc;
   if (p->removal)
