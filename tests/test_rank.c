@@ -274,18 +274,23 @@ static lm_query query(unsigned k)
 typedef struct hit {
   char id[16];
   double score;
+  int member; /* ranks first: a member of the group the post favours */
 } hit;
 
 static int cmp_hit(const void *a, const void *b)
 {
   const hit *x = a, *y = b;
+  if (x->member != y->member)
+    return x->member ? -1 : 1;
   if (x->score != y->score)
     return x->score > y->score ? -1 : 1;
   return strcmp(x->id, y->id);
 }
 
 /* Every pair asked of lm_explain: the ones no filter excludes, best
- * first.  `jobs` 1: the seeker is fixed and the jobs vary. */
+ * first.  `jobs` 1: the seeker is fixed and the jobs vary.  A post's
+ * seekers rank the members of the groups it favours first (SCORING.md):
+ * a pair with a priority contribution is such a member. */
 static size_t brute(lm_engine *e, const char *fixed, int jobs, int n,
                     const lm_query *q, hit *out)
 {
@@ -306,6 +311,7 @@ static size_t brute(lm_engine *e, const char *fixed, int jobs, int n,
     if (lm_results_filters(r, 0) == 0) {
       snprintf(out[m].id, sizeof out[m].id, "%s", other);
       out[m].score = lm_results_score(r, 0);
+      out[m].member = !jobs && lm_results_component(r, 0, LM_C_PRIORITY) > 0;
       m++;
     }
     lm_results_free(r);
@@ -675,6 +681,51 @@ Test(rank, unshared_seekers_of_the_favoured_group_are_not_pruned)
   cr_expect_str_eq(lm_results_id(r, 2), "S5");
   cr_expect_eq(lm_results_score(r, 0), 50.0);
   cr_expect_eq(lm_results_score(r, 2), 50.0);
+  lm_results_free(r);
+  lm_engine_close(e);
+}
+
+/* A post reserved for retired fishermen lists them first, even the one
+ * who fits least; a member whom a hard filter excludes stays out; with
+ * the priority weight at 0 the list is in plain score order. */
+Test(rank, a_post_for_a_group_ranks_its_members_first)
+{
+  lm_engine *e = open_memory();
+  lm_query q = query(4);
+  lm_results *r = NULL;
+  lm_record *j = plain_job("J1");
+  static const char *const ids[] = {"S1", "S2", "S3", "S4"};
+  int i;
+
+  set(j, LM_F_PRIORITY_GROUP, "retired-fisher");
+  put(e, j);
+  for (i = 0; i < 4; i++) {
+    lm_record *s = plain_seeker(ids[i]);
+    if (i >= 2) { /* members: S3 lacks the skill, S4 is too far */
+      set(s, LM_F_GROUP, "retired-fisher");
+      if (i == 2)
+        cr_assert_eq(lm_record_set(s, LM_F_EXPERIENCE_OCCUPATION,
+                                   "1-01-01-01"), LM_OK);
+    }
+    if (i == 3) {
+      set(s, LM_F_LAT, "30.4000");
+      set(s, LM_F_MOBILITY_MINUTES, "5");
+    }
+    put(e, s);
+  }
+  cr_assert_eq(lm_rank_seekers(e, "J1", &q, &r), LM_OK, "%s", lm_errmsg(e));
+  cr_assert_eq(lm_results_count(r), 3);
+  cr_expect_str_eq(lm_results_id(r, 0), "S3");
+  cr_expect_str_eq(lm_results_id(r, 1), "S1");
+  cr_expect_str_eq(lm_results_id(r, 2), "S2");
+  cr_expect_lt(lm_results_score(r, 0), lm_results_score(r, 1),
+               "the member fits less, yet ranks first");
+  lm_results_free(r);
+  q.weights[LM_C_PRIORITY] = 0.0;
+  cr_assert_eq(lm_rank_seekers(e, "J1", &q, &r), LM_OK);
+  cr_assert_eq(lm_results_count(r), 3);
+  cr_expect_str_eq(lm_results_id(r, 0), "S1");
+  cr_expect_str_eq(lm_results_id(r, 2), "S3");
   lm_results_free(r);
   lm_engine_close(e);
 }

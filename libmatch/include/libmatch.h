@@ -485,7 +485,12 @@ typedef struct lm_results lm_results;
 LM_EXTERN int lm_rank_jobs(lm_engine *e, const char *seeker_id,
                            const lm_query *q, lm_results **out);
 
-/** The top q->k seekers for the stored job `job_id`; as lm_rank_jobs. */
+/**
+ * The top q->k seekers for the stored job `job_id`; as lm_rank_jobs.  A
+ * post that favours key groups (LM_F_PRIORITY_GROUP) lists their members
+ * first, then the others, each in score order, unless the query weighs
+ * LM_C_PRIORITY at 0 (doc/SCORING.md).
+ */
 LM_EXTERN int lm_rank_seekers(lm_engine *e, const char *job_id,
                               const lm_query *q, lm_results **out);
 

@@ -409,12 +409,15 @@ static int query_take(lm__index *ix, const lm_query *q, lm__q *out)
 
 /* ------------------------------------------------------------- the heap */
 
-/* A bounded heap of the k best (score descending, id ascending); the
- * root is the worst kept, the one a better candidate evicts. */
+/* A bounded heap of the k best (tier descending, then score descending,
+ * id ascending); the root is the worst kept, the one a better candidate
+ * evicts.  The tier is 1 for a member of the group a post favours when
+ * that group ranks first (group_first), else 0. */
 typedef struct lm__hit {
   double score;
   const char *id;
   uint32_t slot;
+  int tier;
 } lm__hit;
 
 typedef struct lm__heap {
@@ -425,6 +428,8 @@ typedef struct lm__heap {
 /* 1 when a ranks before b. */
 static int better(const lm__hit *a, const lm__hit *b)
 {
+  if (a->tier != b->tier)
+    return a->tier > b->tier;
   if (a->score != b->score)
     return a->score > b->score;
   return strcmp(a->id, b->id) < 0;
@@ -465,7 +470,7 @@ static void sift_up(lm__heap *hp, size_t i)
 static void heap_offer(lm__heap *hp, double score, const char *id,
                        uint32_t slot)
 {
-  lm__hit c = {score, id, slot};
+  lm__hit c = {score, id, slot, 0};
 
   if (hp->n < hp->k) {
     hp->h[hp->n++] = c;
@@ -756,6 +761,8 @@ typedef struct lm__ssearch {
   double bound;
   int pass;
   size_t others;
+  int members; /* -1: every seeker; 1: only the job's favoured groups;
+                  0: only the others */
 } lm__ssearch;
 
 static void consider_seeker(lm__ssearch *ss, uint32_t slot)
@@ -764,6 +771,8 @@ static void consider_seeker(lm__ssearch *ss, uint32_t slot)
   double score;
 
   if (s == NULL || (ss->q->qf_on && !qf_seeker(&ss->q->qf, s)))
+    return;
+  if (ss->members >= 0 && ((s->groups & ss->j->groups) != 0) != ss->members)
     return;
   if (lm__filter_score(&ss->q->sc, s, ss->j, &score, NULL) == 0)
     heap_offer(&ss->heap, score, s->id, slot);
@@ -840,8 +849,10 @@ static double seekers_reach(const lm__index *ix, const lm__q *q)
   return lm__commute_reach_km(&q->sc, &f);
 }
 
-static int search_seekers(const lm__index *ix, const lm__q *q,
-                          const lm__jobf *j, lm__heap *out)
+/* The best k seekers for the job among `members` (see lm__ssearch). */
+static int search_seekers_of(const lm__index *ix, const lm__q *q,
+                             const lm__jobf *j, int members, size_t k,
+                             lm__heap *out)
 {
   lm__ssearch ss;
   lm__box box, *pbox = NULL;
@@ -852,6 +863,7 @@ static int search_seekers(const lm__index *ix, const lm__q *q,
   ss.ix = ix;
   ss.q = q;
   ss.j = j;
+  ss.members = members;
   ss.everywhere = (q->sc.relax & LM_FILTER_COMMUTE) || !j->has_loc;
   ss.override = q->sc.commute_minutes > 0 || q->sc.commute_mode > 0;
   if (!ss.everywhere && reach_box(j->lat, j->lon, seekers_reach(ix, q), &box))
@@ -861,7 +873,7 @@ static int search_seekers(const lm__index *ix, const lm__q *q,
   marks = marks_new(lm__index_nslots(ix, LM_SEEKER));
   if (marks == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
-  rc = heap_new(&ss.heap, q->k, lm__index_live(ix, LM_SEEKER));
+  rc = heap_new(&ss.heap, k, lm__index_live(ix, LM_SEEKER));
   if (rc != LM_OK) {
     lm__xfree(marks);
     return rc;
@@ -877,6 +889,51 @@ static int search_seekers(const lm__index *ix, const lm__q *q,
   }
   lm__xfree(marks);
   *out = ss.heap;
+  return LM_OK;
+}
+
+/*
+ * A post that favours key groups ranks their members first (DESIGN:
+ * "a post reserved for a group ranks that group first"), unless the
+ * query weighs priority at 0.  Each tier is searched with the ordinary
+ * exact bound, so the order is exact within and across tiers.
+ */
+static int group_first(const lm__q *q, const lm__jobf *j)
+{
+  return j->groups != 0 && q->sc.weight[LM_C_PRIORITY] > 0.0;
+}
+
+static int search_seekers(const lm__index *ix, const lm__q *q,
+                          const lm__jobf *j, lm__heap *out)
+{
+  lm__heap first, rest = {NULL, 0, 0};
+  lm__hit *h;
+  size_t i;
+  int rc;
+
+  if (!group_first(q, j))
+    return search_seekers_of(ix, q, j, -1, q->k, out);
+  rc = search_seekers_of(ix, q, j, 1, q->k, &first);
+  if (rc != LM_OK)
+    return rc;
+  for (i = 0; i < first.n; i++)
+    first.h[i].tier = 1;
+  if (first.n == first.k && first.k == q->k) {
+    *out = first;
+    return LM_OK;
+  }
+  rc = search_seekers_of(ix, q, j, 0, q->k - first.n, &rest);
+  h = rc == LM_OK ? lm__realloc(first.h, (first.n + rest.n + 1) * sizeof *h)
+                  : NULL;
+  if (h == NULL) {
+    lm__xfree(first.h);
+    lm__xfree(rest.h);
+    return rc != LM_OK ? rc : lm__fail(LM_ENOMEM, "out of memory");
+  }
+  memcpy(h + first.n, rest.h, rest.n * sizeof *h);
+  out->h = h;
+  out->n = out->k = first.n + rest.n;
+  lm__xfree(rest.h);
   return LM_OK;
 }
 
