@@ -220,3 +220,31 @@ Test(record, numbers_of_text_fields_are_refused)
   cr_expect_null(lm_record_get(r, LM_F_GROUP));
   lm_record_free(r);
 }
+
+/* Coordinates keep ten significant digits, printed as "%.10g" would:
+ * the library formats them itself (fast), checked here against printf
+ * over many values, halves and roundings included. */
+Test(record, coordinates_print_as_printf_would)
+{
+  lm_record *r = NULL;
+  unsigned long x = 12345;
+  int i;
+
+  cr_assert_eq(lm_record_new(&r, LM_JOB, "J1"), LM_OK);
+  for (i = 0; i < 200000; i++) {
+    char in[64], want[64];
+    double v;
+    x = x * 6364136223846793005UL + 1442695040888963407UL;
+    switch (i % 4) {
+    case 0: v = -180.0 + (double)(x >> 11) / 9007199254740992.0 * 360.0; break;
+    case 1: v = (double)((x >> 20) % 1000000) / 1e4; break;   /* 2-4 places */
+    case 2: v = (double)((x >> 20) % 100000000) / 1e9; break; /* small */
+    default: v = (double)((x >> 20) % 2000001) / 1e4 - 100.0; break;
+    }
+    snprintf(in, sizeof in, "%.17g", v);
+    snprintf(want, sizeof want, "%.10g", strtod(in, NULL));
+    cr_assert_eq(lm_record_set(r, LM_F_LON, in), LM_OK, "%s", in);
+    cr_assert_str_eq(lm_record_get(r, LM_F_LON), want, "%s", in);
+  }
+  lm_record_free(r);
+}

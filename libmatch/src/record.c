@@ -220,16 +220,85 @@ static void lm__unset(lm_record *r, lm_field f)
   r->num[f] = 0;
 }
 
+/* Decimal digits of v into the end of buf; returns where they start.
+ * snprintf costs more than the rest of a load (index rebuild at open). */
+static char *lm__format_long(long v, char *end)
+{
+  unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+  *--end = '\0';
+  do
+    *--end = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0)
+    *--end = '-';
+  return end;
+}
+
 int lm__record_set_int(lm_record *r, lm_field f, long v)
 {
-  char buf[32];
+  char buf[32], *t = lm__format_long(v, buf + sizeof buf);
   int rc;
 
-  snprintf(buf, sizeof buf, "%ld", v);
-  rc = lm__put_text(r, f, buf, strlen(buf));
+  rc = lm__put_text(r, f, t, (size_t)(buf + sizeof buf - 1 - t));
   if (rc == LM_OK)
     r->num[f] = (double)v;
   return rc;
+}
+
+/*
+ * "%.10g" for the values records hold (coordinates, amounts) without
+ * printf: the ten significant digits as an integer, rounded, then
+ * trailing zeros dropped.  The rounding is exact unless the scaled value
+ * sits near a half, where the product's own error could tip it; those,
+ * and anything outside 1e-4 .. 1e9, go to snprintf.  Returns 0 then.
+ */
+static int lm__format_g10(double v, char *buf, size_t size)
+{
+  static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13};
+  double a = fabs(v), x, fl;
+  long long m;
+  int digits = 1, decimals, i, n = 0;
+  char tmp[32];
+
+  if (!(a >= 1e-4 && a < 1e9) || size < 32)
+    return 0;
+  while (digits < 10 && a >= p10[digits])
+    digits++;
+  decimals = 10 - digits;
+  if (a < 1.0) { /* leading zeros after the point are not significant */
+    int z = 0;
+    while (a * p10[z + 1] < 1.0)
+      z++;
+    decimals += z + 1;
+  }
+  if (decimals > 13)
+    return 0;
+  x = a * p10[decimals];
+  fl = floor(x);
+  if (fabs(x - fl - 0.5) < 1e-3)
+    return 0;
+  m = (long long)(x - fl > 0.5 ? fl + 1 : fl);
+  if (m >= 10000000000LL)
+    return 0; /* rounding carried into an eleventh digit */
+  for (i = 0; i < decimals && m % 10 == 0; i++)
+    m /= 10;
+  decimals -= i;
+  do {
+    tmp[n++] = (char)('0' + m % 10);
+    m /= 10;
+    if (n == decimals)
+      tmp[n++] = '.';
+  } while (m != 0 || n <= decimals);
+  if (tmp[n - 1] == '.')
+    tmp[n++] = '0';
+  if (v < 0)
+    tmp[n++] = '-';
+  for (i = 0; i < n; i++)
+    buf[i] = tmp[n - 1 - i];
+  buf[n] = '\0';
+  return 1;
 }
 
 int lm__record_set_real(lm_record *r, lm_field f, double v)
@@ -239,7 +308,8 @@ int lm__record_set_real(lm_record *r, lm_field f, double v)
 
   /* Ten significant digits keep a coordinate to well under a metre and
    * print the same after a round trip through SQLite's REAL. */
-  snprintf(buf, sizeof buf, "%.10g", v);
+  if (!lm__format_g10(v, buf, sizeof buf))
+    snprintf(buf, sizeof buf, "%.10g", v);
   rc = lm__put_text(r, f, buf, strlen(buf));
   if (rc == LM_OK)
     r->num[f] = strtod(buf, NULL);
