@@ -1237,6 +1237,53 @@ Test(rank, reopening_builds_the_same_index)
   lmt_unlink_db(path);
 }
 
+/* A bulk loader's engine (LM_OPEN_LAZY_INDEX) builds no index at open
+ * and keeps none while it writes; its first query builds it, and from
+ * then on writes are kept in step: every answer equals the brute force. */
+Test(rank, a_lazy_index_answers_as_an_eager_one)
+{
+  char path[256];
+  lm_engine *a = NULL;
+  lm_options o;
+  int i;
+
+  lmt_tmpname(path, sizeof path, "rank-lazy");
+  cr_assert_eq(lm_options_init(&o, LM_OPTIONS_VERSION), LM_OK);
+  o.flags = LM_OPEN_LAZY_INDEX;
+  cr_assert_eq(lm_engine_open(&a, path, &o), LM_OK, "%s", lm_errmsg(NULL));
+  seed(900);
+  for (i = 0; i < 80; i++)
+    put(a, random_job(i, 2000));
+  for (i = 0; i < 60; i++)
+    put(a, random_seeker(i, 2000));
+  cr_assert_eq(lm_engine_remove(a, LM_JOB, "J0003"), LM_OK);
+  lm_engine_close(a);
+
+  cr_assert_eq(lm_engine_open(&a, path, &o), LM_OK, "%s", lm_errmsg(NULL));
+  put(a, random_job(3, 2000)); /* back, before any query */
+  for (i = 0; i < 60; i += 6) {
+    char id[16];
+    lm_query q = query(7);
+    snprintf(id, sizeof id, "S%05d", i);
+    check_jobs(a, 80, id, &q);
+  }
+  /* built now: a write must reach it */
+  cr_assert_eq(lm_engine_remove(a, LM_JOB, "J0007"), LM_OK);
+  put(a, random_seeker(61, 2000));
+  for (i = 0; i < 80; i += 9) {
+    char id[16];
+    lm_query q = query(5);
+    snprintf(id, sizeof id, "J%04d", i);
+    check_seekers(a, 62, id, &q);
+  }
+  check_jobs(a, 80, "S00061", &(lm_query)LM_QUERY_INIT);
+  lm_engine_close(a);
+  o.flags = 0x80u;
+  cr_assert_eq(lm_engine_open(&a, path, &o), LM_EINVAL, "unknown flag");
+  cr_assert_null(a);
+  lmt_unlink_db(path);
+}
+
 /* ------------------------------------------------------------ profiles */
 
 static lm_record *copy_as(const lm_record *r, const char *id)

@@ -927,6 +927,74 @@ Test(store, foreach_visits_records_in_id_order)
   lm__store_close(s);
 }
 
+/* The scan (the index's read at open) must give exactly the records
+ * get gives, children included, whatever the kinds interleaved, the
+ * records without children, the replaced and the removed. */
+typedef struct scanned {
+  lm__store *s;
+  size_t n;
+  char ids[64][16];
+} scanned;
+
+static int check_scanned(void *ctx, const lm_record *r)
+{
+  scanned *x = ctx;
+  lm_record *want = get_ok(x->s, r->kind, r->id);
+  assert_same_record(want, r);
+  lm_record_free(want);
+  cr_assert_lt(x->n, 64);
+  snprintf(x->ids[x->n++], sizeof x->ids[0], "%.15s", r->id);
+  return 0;
+}
+
+Test(store, scan_reads_every_record_whole_with_its_children)
+{
+  lm__store *s = open_store(db_path);
+  scanned x;
+  int i, replaced;
+
+  cr_assert_eq(lm__store_begin(s), LM_OK);
+  for (i = 0; i < 40; i++) {
+    char id[16];
+    lm_record *r;
+    snprintf(id, sizeof id, "R%02d", 39 - i); /* rowid order != id order */
+    if (i % 3 == 0)
+      r = full_job(id);
+    else if (i % 3 == 1)
+      r = full_seeker(id);
+    else
+      r = i % 2 ? simple(LM_JOB, id, "no children") : simple(LM_SEEKER, id, NULL);
+    cr_assert_eq(lm__store_put(s, r, &replaced), LM_OK, "%s", lm__errmsg());
+    lm_record_free(r);
+  }
+  for (i = 0; i < 40; i += 7) { /* replaced: children rewritten */
+    char id[16];
+    lm_record *r;
+    snprintf(id, sizeof id, "R%02d", 39 - i);
+    r = i % 3 == 1 ? full_seeker(id) : full_job(id);
+    if (i % 3 != 1)
+      set(r, LM_F_NAME, "replaced");
+    cr_assert_eq(lm__store_put(s, r, &replaced), LM_OK, "%s", lm__errmsg());
+    lm_record_free(r);
+  }
+  cr_assert_eq(lm__store_remove(s, LM_JOB, "R39", &replaced), LM_OK);
+  cr_assert_eq(lm__store_remove(s, LM_SEEKER, "R38", &replaced), LM_OK);
+  cr_assert_eq(lm__store_commit(s), LM_OK);
+
+  x.s = s;
+  x.n = 0;
+  cr_assert_eq(lm__store_scan(s, LM_JOB, check_scanned, &x), LM_OK, "%s",
+               lm__errmsg());
+  cr_assert_eq(x.n, count(s, LM_JOB));
+  x.n = 0;
+  cr_assert_eq(lm__store_scan(s, LM_SEEKER, check_scanned, &x), LM_OK,
+               "%s", lm__errmsg());
+  cr_assert_eq(x.n, count(s, LM_SEEKER));
+  for (i = 1; i < (int)x.n; i++)
+    cr_assert_neq(strcmp(x.ids[i - 1], x.ids[i]), 0, "visited twice");
+  lm__store_close(s);
+}
+
 struct nested {
   lm__store *s;
   int gets;

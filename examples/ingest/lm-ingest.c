@@ -70,6 +70,7 @@ int main(int argc, char **argv)
   unsigned int flags = 0;
   const char *export_path = NULL, *db;
   lm_engine *e = NULL;
+  lm_options opts = LM_OPTIONS_INIT;
   lm_report *rep = NULL;
   int i, rc, status = 0;
 
@@ -91,7 +92,9 @@ int main(int argc, char **argv)
     return 2;
   }
   db = argv[i++];
-  rc = lm_engine_open(&e, db, NULL);
+  /* A loader never ranks: no index to build at open or keep in step. */
+  opts.flags = LM_OPEN_LAZY_INDEX;
+  rc = lm_engine_open(&e, db, &opts);
   if (rc != LM_OK) {
     fprintf(stderr, "lm-ingest: %s: %s\n", db, lm_errmsg(NULL));
     return 1;

@@ -93,6 +93,14 @@ typedef struct lm_engine lm_engine;
 
 /** Open the store read-only: ingest, put and remove fail with LM_EINVAL. */
 #define LM_OPEN_READONLY 0x1u
+/**
+ * Build the ranking index at the first query (or lm_engine_refresh)
+ * instead of at open, and do not maintain it for writes made before
+ * then.  For bulk loaders: the open is immediate, each write is cheaper,
+ * and an ingest's memory stays flat whatever the size of the store.
+ * Queries give the same answers; the first one waits for the build.
+ */
+#define LM_OPEN_LAZY_INDEX 0x2u
 
 /**
  * Options for lm_engine_open.  Start from LM_OPTIONS_INIT or

@@ -6,7 +6,9 @@
  * ingest), so writes never interleave; readers go straight to the store,
  * which shows them only committed data.
  *
- * The index (index.c) is built from the store at open.  A write builds
+ * The index (index.c) is built from the store at open (with
+ * LM_OPEN_LAZY_INDEX, at the first query: until then it is stale and
+ * writes skip it).  A write builds
  * its records' features before it touches the store (so that a record the
  * index cannot take is refused, not stored), keeps them in e->pending,
  * and applies them once the store has committed, still under write_lock:
@@ -62,6 +64,9 @@ static int lm__options_take(lm_options *dst, const lm_options *src)
                     "LM_OPTIONS_INIT or lm_options_init)",
                     src->version);
   *dst = *src;
+  if (dst->flags & ~(LM_OPEN_READONLY | LM_OPEN_LAZY_INDEX))
+    return lm__fail(LM_EINVAL, "options: unknown flags 0x%x",
+                    dst->flags & ~(LM_OPEN_READONLY | LM_OPEN_LAZY_INDEX));
   if (dst->batch_size == 0)
     dst->batch_size = 10000;
   if (dst->busy_timeout_ms < 0)
@@ -118,9 +123,9 @@ static int lm__index_build(lm_engine *e, lm__index **out)
   if (rc == LM_OK)
     rc = lm__index_reserve(ix, LM_SEEKER, seekers);
   if (rc == LM_OK)
-    rc = lm__store_foreach(e->store, LM_JOB, lm__load_one, ix);
+    rc = lm__store_scan(e->store, LM_JOB, lm__load_one, ix);
   if (rc == LM_OK)
-    rc = lm__store_foreach(e->store, LM_SEEKER, lm__load_one, ix);
+    rc = lm__store_scan(e->store, LM_SEEKER, lm__load_one, ix);
   if (rc == LM_OK)
     rc = lm__index_settle(ix);
   if (rc != LM_OK) {
@@ -235,7 +240,9 @@ int lm_engine_open(lm_engine **out, const char *path, const lm_options *opts)
     rc = lm__ibatch_new(&e->pending);
   if (rc == LM_OK)
     rc = lm__store_data_version(e->store, &e->index_version);
-  if (rc == LM_OK)
+  if (rc == LM_OK && (o.flags & LM_OPEN_LAZY_INDEX))
+    e->index_stale = 1; /* built by the first query */
+  else if (rc == LM_OK)
     rc = lm__index_build(e, &e->index);
   if (rc != LM_OK) {
     lm_engine_close(e);
@@ -355,9 +362,13 @@ static int lm__writable(lm_engine *e)
 
 int lm__engine_write(lm_engine *e, const lm_record *p, int *changed)
 {
-  /* Features first: a record the index cannot take is not stored. */
-  int rc = lm__ibatch_add(e->index, e->pending, p);
+  int rc = LM_OK;
 
+  /* Features first: a record the index cannot take is not stored.  An
+   * index that is stale (or not built yet) is rebuilt from the store
+   * before its next use, so it needs none. */
+  if (e->index != NULL && !e->index_stale)
+    rc = lm__ibatch_add(e->index, e->pending, p);
   if (rc != LM_OK)
     return rc;
   return p->removal ? lm__store_remove(e->store, p->kind, p->id, changed)

@@ -61,8 +61,11 @@ enum {
   R_END,
   R_GET,
   R_EACH,
+  R_SCAN,
   R_ITEMS,
   R_SKILLS,
+  R_SCAN_ITEMS,
+  R_SCAN_SKILLS,
   R_COUNT,
   R_TERMS,
   R_COUNT_
@@ -401,8 +404,10 @@ static int lm__insert_sql(lm__buf *b)
     rc = lm__buf_adds(b, ") VALUES (?1, ?2");
   for (f = 3; f <= n && rc == LM_OK; f++)
     rc = lm__buf_printf(b, ", ?%d", f);
+  /* A record already there is left alone and updated in place after:
+   * a bulk load of new records then needs no lookup first. */
   if (rc == LM_OK)
-    rc = lm__buf_adds(b, ")");
+    rc = lm__buf_adds(b, ") ON CONFLICT (kind, id) DO NOTHING");
   return rc;
 }
 
@@ -477,6 +482,11 @@ static int lm__prepare_reader(lm__store *s)
                   " ORDER BY field, seq",
       [R_SKILLS] = "SELECT name, canonical, level, years, found_in"
                    " FROM record_skill WHERE record = ?1 ORDER BY seq",
+      /* The scan's merge join: every child row, in record order. */
+      [R_SCAN_ITEMS] = "SELECT record, field, value FROM record_item"
+                       " ORDER BY record, field, seq",
+      [R_SCAN_SKILLS] = "SELECT record, name, canonical, level, years,"
+                        " found_in FROM record_skill ORDER BY record, seq",
       [R_COUNT] = "SELECT count(*) FROM record WHERE kind = ?1",
       [R_TERMS] = "SELECT canonical, nullif(alias, canonical)"
                   " FROM skill_term ORDER BY rowid",
@@ -485,7 +495,7 @@ static int lm__prepare_reader(lm__store *s)
   int i, rc = LM_OK;
 
   for (i = 0; i < R_COUNT_ && rc == LM_OK; i++) {
-    if (i == R_GET || i == R_EACH) {
+    if (i == R_GET || i == R_EACH || i == R_SCAN) {
       lm__buf_reset(&b);
       rc = lm__buf_adds(&b, "SELECT ");
       if (rc == LM_OK)
@@ -494,7 +504,10 @@ static int lm__prepare_reader(lm__store *s)
         /* The UNIQUE (kind, id) index gives id order in byte order. */
         rc = lm__buf_adds(&b, i == R_GET
                                   ? " FROM record WHERE kind = ?1 AND id = ?2"
-                                  : " FROM record WHERE kind = ?1 ORDER BY id");
+                              : i == R_EACH
+                                  ? " FROM record WHERE kind = ?1 ORDER BY id"
+                                  : " FROM record WHERE kind = ?1"
+                                    " ORDER BY rowid");
       if (rc == LM_OK)
         rc = lm__prepare(s->rdb, lm__buf_cstr(&b), &s->r[i]);
     } else {
@@ -506,6 +519,12 @@ static int lm__prepare_reader(lm__store *s)
 }
 
 /* ------------------------------------------------------------ open */
+
+/* Serialized unless the caller asks for no mutex (and serialises). */
+static int lm__mutex_flags(int flags)
+{
+  return (flags & SQLITE_OPEN_NOMUTEX) ? flags : flags | SQLITE_OPEN_FULLMUTEX;
+}
 
 static int lm__open_connection(const char *path, int flags, int timeout_ms,
                                sqlite3 **out)
@@ -524,10 +543,10 @@ static int lm__open_connection(const char *path, int flags, int timeout_ms,
       return lm__fail(LM_ENOMEM, "out of memory");
     memcpy(p, "./", 2);
     memcpy(p + 2, path, n + 1);
-    rc = sqlite3_open_v2(p, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+    rc = sqlite3_open_v2(p, &db, lm__mutex_flags(flags), NULL);
     lm__xfree(p);
   } else {
-    rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, NULL);
+    rc = sqlite3_open_v2(path, &db, lm__mutex_flags(flags), NULL);
   }
   if (rc != SQLITE_OK) {
     int code = lm__db_code(rc);
@@ -630,9 +649,12 @@ int lm__store_open(lm__store **out, const char *path, int readonly,
     rc = lm__exec(s->db, "PRAGMA foreign_keys = ON", "enabling foreign keys");
   if (rc == LM_OK)
     rc = lm__check_columns(s->db);
+  /* The reader is only ever used under rlock, so SQLite's own mutex
+   * would be taken for nothing on every column of every row read (an
+   * eighth of the time an open spends rebuilding the index). */
   if (rc == LM_OK && !s->single)
-    rc = lm__open_connection(path, SQLITE_OPEN_READONLY, busy_timeout_ms,
-                             &s->rdb);
+    rc = lm__open_connection(path, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                             busy_timeout_ms, &s->rdb);
   if (rc == LM_OK && s->single)
     s->rdb = s->db;
   if (rc == LM_OK && !s->readonly)
@@ -914,25 +936,33 @@ static int lm__clear_children(lm__store *s, sqlite3_int64 rowid)
 static int lm__write_row(lm__store *s, const lm_record *r,
                          sqlite3_int64 *rowid, int *existed)
 {
-  sqlite3_stmt *st;
-  int rc = lm__find(s, r->kind, r->id, rowid);
+  sqlite3_stmt *st = s->w[W_INSERT];
+  int rc;
 
+  *existed = 0;
+  lm__bind_columns(st, r);
+  sqlite3_bind_int(st, 1, (int)r->kind);
+  sqlite3_bind_text(st, 2, r->id, -1, SQLITE_STATIC);
+  rc = lm__step_done(s->db, st, "writing a record");
   if (rc != LM_OK)
     return rc;
-  *existed = *rowid != 0;
-  st = s->w[*existed ? W_UPDATE : W_INSERT];
-  lm__bind_columns(st, r);
-  if (*existed) {
-    sqlite3_bind_int64(st, 1, *rowid);
-    rc = lm__clear_children(s, *rowid);
-  } else {
-    sqlite3_bind_int(st, 1, (int)r->kind);
-    sqlite3_bind_text(st, 2, r->id, -1, SQLITE_STATIC);
+  if (sqlite3_changes(s->db) == 1) {
+    *rowid = sqlite3_last_insert_rowid(s->db);
+    return LM_OK;
   }
+  /* There already: the row keeps its rowid, its children are rewritten. */
+  rc = lm__find(s, r->kind, r->id, rowid);
+  if (rc == LM_OK && *rowid == 0)
+    rc = lm__fail(LM_EDB, "store: a record neither inserted nor found");
+  if (rc != LM_OK)
+    return rc;
+  *existed = 1;
+  st = s->w[W_UPDATE];
+  lm__bind_columns(st, r);
+  sqlite3_bind_int64(st, 1, *rowid);
+  rc = lm__clear_children(s, *rowid);
   if (rc == LM_OK)
     rc = lm__step_done(s->db, st, "writing a record");
-  if (rc == LM_OK && !*existed)
-    *rowid = sqlite3_last_insert_rowid(s->db);
   return rc;
 }
 
@@ -1128,21 +1158,71 @@ static int lm__load_columns(lm_record *r, sqlite3_stmt *st)
   return rc;
 }
 
+/*
+ * A record's items and skills come from one of two places: a query per
+ * record (get, foreach), or, for a scan, cursors that walk each child
+ * table once in record order beside the records (a merge join: a scan
+ * of a million records would otherwise run two million small queries).
+ */
+typedef struct lm__children {
+  sqlite3_stmt *items, *skills;
+  int items_row, skills_row; /* 1 while the cursor is on a row */
+} lm__children;
+
+static int lm__child_step(lm__store *s, sqlite3_stmt *st, int *row,
+                          const char *what)
+{
+  int step = sqlite3_step(st);
+
+  *row = step == SQLITE_ROW;
+  if (step == SQLITE_ROW || step == SQLITE_DONE)
+    return LM_OK;
+  return lm__db_fail(s->rdb, step, what);
+}
+
+/* Moves a scan cursor to the first row of `rowid` (or past it). */
+static int lm__child_seek(lm__store *s, sqlite3_stmt *st, int *row,
+                          sqlite3_int64 rowid, const char *what)
+{
+  int rc = LM_OK;
+
+  while (rc == LM_OK && *row && sqlite3_column_int64(st, 0) < rowid)
+    rc = lm__child_step(s, st, row, what);
+  return rc;
+}
+
+static int lm__item_of(lm_record *r, sqlite3_stmt *st, int col)
+{
+  int f = sqlite3_column_int(st, col);
+  const lm__field_info *fi = lm__field((lm_field)f);
+  const char *v = (const char *)sqlite3_column_text(st, col + 1);
+
+  if (fi == NULL || fi->type != LM__FT_LIST || v == NULL)
+    return lm__fail(LM_EDB, "item of field %d is not a list item", f);
+  return lm__record_set(r, (lm_field)f, v);
+}
+
+static int lm__skill_of(lm_record *r, sqlite3_stmt *st, int col)
+{
+  const char *name = (const char *)sqlite3_column_text(st, col);
+  const char *canonical = (const char *)sqlite3_column_text(st, col + 1);
+
+  if (name == NULL)
+    return lm__fail(LM_EDB, "a skill has no name");
+  return lm__record_add_skill(r, name, canonical,
+                              sqlite3_column_int(st, col + 2),
+                              sqlite3_column_int(st, col + 3),
+                              (unsigned int)sqlite3_column_int64(st, col + 4));
+}
+
 static int lm__load_items(lm__store *s, lm_record *r, sqlite3_int64 rowid)
 {
   sqlite3_stmt *st = s->r[R_ITEMS];
   int step, rc = LM_OK;
 
   sqlite3_bind_int64(st, 1, rowid);
-  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    int f = sqlite3_column_int(st, 0);
-    const lm__field_info *fi = lm__field((lm_field)f);
-    const char *v = (const char *)sqlite3_column_text(st, 1);
-    if (fi == NULL || fi->type != LM__FT_LIST || v == NULL)
-      rc = lm__fail(LM_EDB, "item of field %d is not a list item", f);
-    else
-      rc = lm__record_set(r, (lm_field)f, v);
-  }
+  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    rc = lm__item_of(r, st, 0);
   if (rc == LM_OK && step != SQLITE_DONE)
     rc = lm__db_fail(s->rdb, step, "reading list items");
   sqlite3_reset(st);
@@ -1155,27 +1235,44 @@ static int lm__load_skills(lm__store *s, lm_record *r, sqlite3_int64 rowid)
   int step, rc = LM_OK;
 
   sqlite3_bind_int64(st, 1, rowid);
-  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(st, 0);
-    const char *canonical = (const char *)sqlite3_column_text(st, 1);
-    if (name == NULL)
-      rc = lm__fail(LM_EDB, "a skill has no name");
-    else
-      rc = lm__record_add_skill(
-          r, name, canonical, sqlite3_column_int(st, 2),
-          sqlite3_column_int(st, 3),
-          (unsigned int)sqlite3_column_int64(st, 4));
-  }
+  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    rc = lm__skill_of(r, st, 0);
   if (rc == LM_OK && step != SQLITE_DONE)
     rc = lm__db_fail(s->rdb, step, "reading skills");
   sqlite3_reset(st);
   return rc;
 }
 
-/* Rebuilds the record on the current row of R_GET or R_EACH, through the
- * record layer's setters, so that it is the record that was stored. */
+/* The record's children from the scan cursors. */
+static int lm__merge_children(lm__store *s, lm__children *c, lm_record *r,
+                              sqlite3_int64 rowid)
+{
+  int rc = lm__child_seek(s, c->items, &c->items_row, rowid,
+                          "reading list items");
+
+  while (rc == LM_OK && c->items_row &&
+         sqlite3_column_int64(c->items, 0) == rowid) {
+    rc = lm__item_of(r, c->items, 1);
+    if (rc == LM_OK)
+      rc = lm__child_step(s, c->items, &c->items_row, "reading list items");
+  }
+  if (rc == LM_OK)
+    rc = lm__child_seek(s, c->skills, &c->skills_row, rowid,
+                        "reading skills");
+  while (rc == LM_OK && c->skills_row &&
+         sqlite3_column_int64(c->skills, 0) == rowid) {
+    rc = lm__skill_of(r, c->skills, 1);
+    if (rc == LM_OK)
+      rc = lm__child_step(s, c->skills, &c->skills_row, "reading skills");
+  }
+  return rc;
+}
+
+/* Rebuilds the record on the current row of R_GET, R_EACH or R_SCAN,
+ * through the record layer's setters, so that it is the record that was
+ * stored.  Children come from `c` when given (a scan), else by query. */
 static int lm__load_record(lm__store *s, lm_kind kind, sqlite3_stmt *st,
-                           lm_record **out)
+                           lm__children *c, lm_record **out)
 {
   sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
   const char *id = (const char *)sqlite3_column_text(st, 1);
@@ -1191,9 +1288,11 @@ static int lm__load_record(lm__store *s, lm_kind kind, sqlite3_stmt *st,
                            : lm__fail_prefix(LM_EDB, "store: stored %s: ",
                                              lm__kind_name(kind));
   rc = lm__load_columns(r, st);
-  if (rc == LM_OK)
+  if (rc == LM_OK && c != NULL)
+    rc = lm__merge_children(s, c, r, rowid);
+  if (rc == LM_OK && c == NULL)
     rc = lm__load_items(s, r, rowid);
-  if (rc == LM_OK)
+  if (rc == LM_OK && c == NULL)
     rc = lm__load_skills(s, r, rowid);
   if (rc != LM_OK) {
     rc = lm__bad_row(rc, kind, r->id);
@@ -1223,7 +1322,7 @@ int lm__store_get(lm__store *s, lm_kind kind, const char *id,
   sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
   step = sqlite3_step(st);
   if (step == SQLITE_ROW)
-    rc = lm__load_record(s, kind, st, out);
+    rc = lm__load_record(s, kind, st, NULL, out);
   else if (step == SQLITE_DONE)
     rc = lm__fail(LM_ENOTFOUND, "no %s with id %s", lm__kind_name(kind), id);
   else
@@ -1295,7 +1394,7 @@ int lm__store_foreach(lm__store *s, lm_kind kind,
   sqlite3_bind_int(st, 1, (int)kind);
   while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
     lm_record *r;
-    rc = lm__load_record(s, kind, st, &r);
+    rc = lm__load_record(s, kind, st, NULL, &r);
     if (rc == LM_OK) {
       rc = each(ctx, r);
       lm_record_free(r);
@@ -1304,6 +1403,51 @@ int lm__store_foreach(lm__store *s, lm_kind kind,
   if (rc == LM_OK && step != SQLITE_DONE)
     rc = lm__db_fail(s->rdb, step, "reading records");
   sqlite3_reset(st);
+  lm__read_leave(s, began);
+  return rc;
+}
+
+/*
+ * As lm__store_foreach, in storage order rather than id order, for a
+ * caller that reads everything (the index at open): the records and
+ * their children are each read in one pass.
+ */
+int lm__store_scan(lm__store *s, lm_kind kind,
+                   int (*each)(void *ctx, const lm_record *r), void *ctx)
+{
+  lm__children c;
+  sqlite3_stmt *st;
+  int began, step = SQLITE_DONE, rc;
+
+  if (s == NULL || each == NULL || lm__kind_name(kind) == NULL)
+    return lm__fail(LM_EINVAL, "store: scan: bad argument");
+  rc = lm__read_enter(s, &began);
+  if (rc != LM_OK)
+    return rc;
+  st = s->r[R_SCAN];
+  c.items = s->r[R_SCAN_ITEMS];
+  c.skills = s->r[R_SCAN_SKILLS];
+  if (sqlite3_stmt_busy(st)) {
+    lm__read_leave(s, began);
+    return lm__fail(LM_EINVAL, "store: scan inside scan");
+  }
+  sqlite3_bind_int(st, 1, (int)kind);
+  rc = lm__child_step(s, c.items, &c.items_row, "reading list items");
+  if (rc == LM_OK)
+    rc = lm__child_step(s, c.skills, &c.skills_row, "reading skills");
+  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    lm_record *r;
+    rc = lm__load_record(s, kind, st, &c, &r);
+    if (rc == LM_OK) {
+      rc = each(ctx, r);
+      lm_record_free(r);
+    }
+  }
+  if (rc == LM_OK && step != SQLITE_DONE)
+    rc = lm__db_fail(s->rdb, step, "reading records");
+  sqlite3_reset(st);
+  sqlite3_reset(c.items);
+  sqlite3_reset(c.skills);
   lm__read_leave(s, began);
   return rc;
 }
