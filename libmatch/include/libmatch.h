@@ -64,7 +64,8 @@ enum {
   LM_EINVAL = -3,    /* a bad argument or a record that fails validation */
   LM_ENOTFOUND = -4, /* no record with that kind and id */
   LM_EPARSE = -5,    /* the document (or a record in it) cannot be read */
-  LM_EDB = -6        /* the database failed (busy, corrupt, read-only) */
+  LM_EDB = -6,       /* the database failed (busy, corrupt, read-only) */
+  LM_ECANCELED = -7  /* a progress callback asked to stop; nothing changed */
 };
 
 /** Fixed English text for an LM_E... code; never NULL; static. */
@@ -576,6 +577,238 @@ LM_EXTERN void lm_advice_free(lm_advice *a);
  * LM_EDB.
  */
 LM_EXTERN int lm_engine_refresh(lm_engine *e);
+
+/* ------------------------------------------------------------------ fairs */
+
+/*
+ * A recruitment fair: the seekers and jobs of the fair matched in one run,
+ * each seeker to at most one job and each job to at most its openings.
+ * The fair scores pairs exactly as lm_rank_jobs does (the same hard
+ * filters and score for the same query) and keeps, as preference lists,
+ * each side's top K acceptable partners (score descending, ties by id); a
+ * pair is in the fair when each side has the other in its top K.
+ * doc/BATCH.md gives the modes, the reasons, the priority rule, the costs
+ * and the XML.
+ *
+ * lm_fair belongs to one thread at a time; it reads the engine (under the
+ * engine's usual locks) while it runs, and other threads may keep using
+ * the engine.  lm_assignment belongs to the thread that got it.
+ */
+
+/** lm_fair: the fair's seekers and jobs (stored ids) and the last run. */
+typedef struct lm_fair lm_fair;
+/** lm_assignment: a run's result.  Free with lm_assignment_free. */
+typedef struct lm_assignment lm_assignment;
+
+/** Modes of a run. */
+typedef enum lm_fair_mode {
+  LM_FAIR_STABLE_SEEKER = 1,   /* stable, seekers propose: the
+                                  seeker-optimal stable assignment */
+  LM_FAIR_STABLE_EMPLOYER = 2, /* stable, jobs propose: the
+                                  employer-optimal stable assignment */
+  LM_FAIR_OPTIMAL = 3,         /* the largest total score (exact) */
+  LM_FAIR_PRIORITY = 4         /* first the most seekers of the priority
+                                  groups matched, then the largest total */
+} lm_fair_mode;
+
+/** Why a seeker was left unmatched (lm_assignment_unmatched). */
+typedef enum lm_unmatched_reason {
+  LM_UNMATCHED_NO_ACCEPTABLE_JOB = 1, /* every job of the fair fails a
+                                         hard filter */
+  LM_UNMATCHED_OUTSIDE_TOP_K = 2,     /* acceptable jobs, but none of the
+                                         seeker's top K has the seeker in
+                                         its own top K */
+  LM_UNMATCHED_FILLED_BY_HIGHER = 3,  /* stable modes: every job in the
+                                         seeker's list is filled by seekers
+                                         its employer ranks higher */
+  LM_UNMATCHED_NOT_CHOSEN = 4         /* optimal and priority modes: a
+                                         larger total leaves them out */
+} lm_unmatched_reason;
+
+#define LM_FAIR_OPTIONS_VERSION 1
+
+/**
+ * How to run a fair.  Start from LM_FAIR_OPTIONS_INIT or
+ * lm_fair_options_init().  Strings and the query are borrowed for the
+ * call.
+ */
+typedef struct lm_fair_options {
+  unsigned int version; /* LM_FAIR_OPTIONS_VERSION */
+  int mode;             /* lm_fair_mode */
+  unsigned int k;       /* preference lists: top k per side; 0 means 50 */
+  const char *groups;   /* LM_FAIR_PRIORITY: the priority groups, comma
+                           separated words or Chinese names ("graduate,
+                           retired-fisher"); NULL: every key group */
+  const lm_query *query; /* scoring as lm_rank_jobs with this query (its
+                            today, weights, commute overrides and relaxed
+                            filters; its k and record filters are not
+                            used); NULL: the defaults, today's date */
+  int (*progress)(double fraction, void *ctx); /* may be NULL: called
+                            with 0..1 at most about 250 times a run; a
+                            non-zero return cancels the run */
+  void *progress_ctx;
+} lm_fair_options;
+
+#define LM_FAIR_OPTIONS_INIT                                                 \
+  { LM_FAIR_OPTIONS_VERSION, LM_FAIR_STABLE_SEEKER, 50u, NULL, NULL, NULL,  \
+    NULL }
+
+/** Fills *o with the defaults for `version`.  LM_OK or LM_EINVAL. */
+LM_EXTERN int lm_fair_options_init(lm_fair_options *o, unsigned int version);
+
+/**
+ * Creates an empty fair over the engine `e`, which must outlive it.  *out
+ * is the caller's, freed with lm_fair_free.  LM_OK, LM_EINVAL, LM_ENOMEM.
+ */
+LM_EXTERN int lm_fair_new(lm_fair **out, lm_engine *e);
+/** Frees a fair (not its engine).  NULL is a no-op. */
+LM_EXTERN void lm_fair_free(lm_fair *f);
+
+/**
+ * Adds the stored seeker or job `id` (kind LM_SEEKER or LM_JOB) to the
+ * fair; adding one twice adds it once.  A job brings its openings.
+ * Returns LM_OK, LM_EINVAL, LM_ENOTFOUND (no such record) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_fair_add(lm_fair *f, lm_kind kind, const char *id);
+
+/**
+ * Ingests a FORMAT.md document into the engine (as lm_engine_ingest_file,
+ * with `flags` and `report`) and adds its seekers and jobs that the store
+ * then holds to the fair.  Returns what the ingest returned, or LM_ENOMEM.
+ */
+LM_EXTERN int lm_fair_ingest_file(lm_fair *f, const char *path,
+                                  unsigned int flags, lm_report *report);
+/** As lm_fair_ingest_file, from `len` bytes at `buf`. */
+LM_EXTERN int lm_fair_ingest_buffer(lm_fair *f, const char *buf, size_t len,
+                                    unsigned int flags, lm_report *report);
+
+/** Number of seekers (not withdrawn) and jobs in the fair. */
+LM_EXTERN size_t lm_fair_count(const lm_fair *f, lm_kind kind);
+
+/**
+ * Runs the fair.  *out is the caller's (lm_assignment_free), and the fair
+ * keeps what lm_fair_repair needs.  On failure or cancellation the fair is
+ * as it was before the call.  Returns LM_OK, LM_EINVAL (bad options: the
+ * message says which), LM_ENOTFOUND (a member is no longer stored),
+ * LM_ENOMEM or LM_ECANCELED.
+ */
+LM_EXTERN int lm_fair_run(lm_fair *f, const lm_fair_options *opts,
+                          lm_assignment **out);
+
+/** A seeker leaves the fair.  LM_OK, LM_EINVAL or LM_ENOTFOUND (not in
+ * the fair). */
+LM_EXTERN int lm_fair_withdraw(lm_fair *f, const char *seeker_id);
+/** The job `job_id` of the fair now has `openings` openings (0 closes it
+ * for the fair).  LM_OK, LM_EINVAL or LM_ENOTFOUND (not in the fair). */
+LM_EXTERN int lm_fair_set_openings(lm_fair *f, const char *job_id,
+                                   unsigned int openings);
+
+/**
+ * After withdrawals and changed openings, repairs the last run's
+ * assignment without scoring again: the result is the one lm_fair_run
+ * with the same options would give now (the same matching for the stable
+ * modes, the same total for the optimal ones), and its changes
+ * (lm_assignment_change) say who gained, lost or changed a job against
+ * the last run.  The records themselves must not have changed since.
+ * *out is the caller's.  LM_OK, LM_EINVAL (no run yet), LM_ENOTFOUND,
+ * LM_ENOMEM.
+ */
+LM_EXTERN int lm_fair_repair(lm_fair *f, lm_assignment **out);
+
+/** Frees an assignment.  NULL is a no-op. */
+LM_EXTERN void lm_assignment_free(lm_assignment *a);
+/** The mode it was made with. */
+LM_EXTERN int lm_assignment_mode(const lm_assignment *a);
+/** Number of pairs (seeker, job), by seeker id. */
+LM_EXTERN size_t lm_assignment_pair_count(const lm_assignment *a);
+/**
+ * Pair i: seeker and job ids (borrowed) and the score (lm_rank_jobs's);
+ * each out pointer may be NULL.  LM_OK or LM_EINVAL past the end.
+ */
+LM_EXTERN int lm_assignment_pair(const lm_assignment *a, size_t i,
+                                 const char **seeker_id, const char **job_id,
+                                 double *score);
+/** Pair i's explanation, one reason per line as lm_results_text; "" past
+ * the end.  Borrowed. */
+LM_EXTERN const char *lm_assignment_pair_text(const lm_assignment *a,
+                                              size_t i);
+/** The sum of the pairs' scores. */
+LM_EXTERN double lm_assignment_total(const lm_assignment *a);
+
+/** Number of unmatched seekers, by id. */
+LM_EXTERN size_t lm_assignment_unmatched_count(const lm_assignment *a);
+/**
+ * Unmatched seeker i: id (borrowed, may be NULL) and the reason: an
+ * lm_unmatched_reason, or LM_EINVAL past the end.
+ */
+LM_EXTERN int lm_assignment_unmatched(const lm_assignment *a, size_t i,
+                                      const char **seeker_id);
+/** Why, in Chinese with the figures ("没有可接受的岗位：..."); borrowed;
+ * "" past the end. */
+LM_EXTERN const char *lm_assignment_unmatched_text(const lm_assignment *a,
+                                                   size_t i);
+
+/** Statistics of one key group over the fair's seekers. */
+typedef struct lm_group_stats {
+  const char *group;  /* vocabulary word ("graduate"); borrowed, static */
+  size_t present;     /* seekers of the group in the fair */
+  size_t matched;     /* of them, matched */
+  double match_rate;  /* matched / present, 0 when none present */
+  double mean_score;  /* mean score of their pairs, 0 when none */
+} lm_group_stats;
+
+/** Number of key groups reported (every group of FORMAT.md's vocabulary). */
+LM_EXTERN size_t lm_assignment_group_count(const lm_assignment *a);
+/** Group i's statistics into *out.  LM_OK or LM_EINVAL. */
+LM_EXTERN int lm_assignment_group(const lm_assignment *a, size_t i,
+                                  lm_group_stats *out);
+
+/**
+ * The optimal mode's certificate, in score points: a price for every
+ * seeker and job of the fair (seekers and jobs by id, 0 for those in no
+ * pair of the fair), such that prices are >= 0, a seeker's plus a job's
+ * is at least the pair's score for every pair of the fair and equal for
+ * the pairs chosen, an unmatched seeker's and a job with a free opening's
+ * are 0, and the seekers' prices plus the jobs' times their openings add
+ * up to the total: no assignment of the fair's pairs scores more.  Scores
+ * are taken in millionths of a point for this (doc/BATCH.md).
+ * lm_assignment_price_count is 0 for the other modes.
+ */
+LM_EXTERN size_t lm_assignment_price_count(const lm_assignment *a,
+                                           lm_kind kind);
+/** Seeker or job i's id (borrowed) and price.  LM_OK or LM_EINVAL. */
+LM_EXTERN int lm_assignment_price(const lm_assignment *a, lm_kind kind,
+                                  size_t i, const char **id, double *price);
+
+/** What lm_fair_repair changed for one seeker. */
+typedef enum lm_change_kind {
+  LM_CHANGE_GAINED = 1,  /* had no job, has one */
+  LM_CHANGE_LOST = 2,    /* had a job, has none (or withdrew) */
+  LM_CHANGE_MOVED = 3    /* has another job */
+} lm_change_kind;
+
+/** Number of changes against the previous run (0 for lm_fair_run). */
+LM_EXTERN size_t lm_assignment_change_count(const lm_assignment *a);
+/**
+ * Change i: the seeker, the job before and after (NULL for none), all
+ * borrowed (each out pointer may be NULL).  Returns an lm_change_kind, or
+ * LM_EINVAL past the end.
+ */
+LM_EXTERN int lm_assignment_change(const lm_assignment *a, size_t i,
+                                   const char **seeker_id,
+                                   const char **old_job,
+                                   const char **new_job);
+
+/**
+ * Writes the assignment as XML (doc/BATCH.md) to the file `path`.
+ * Returns LM_OK, LM_EINVAL or LM_ERROR (cannot write).
+ */
+LM_EXTERN int lm_assignment_write_xml(const lm_assignment *a,
+                                      const char *path);
+/** As lm_assignment_write_xml, into a new NUL-terminated buffer *out of
+ * *len bytes (len may be NULL), freed with lm_free. */
+LM_EXTERN int lm_assignment_write_xml_buffer(const lm_assignment *a,
+                                             char **out, size_t *len);
 
 #ifdef __cplusplus
 }

@@ -47,6 +47,12 @@ void lm__engine_index_discard(lm_engine *e);
  * also when another connection has committed since it was built.  Takes
  * write_lock.  LM_OK, LM_ENOMEM, LM_EDB. */
 int lm__engine_index_refresh(lm_engine *e, int only_stale);
+/* Takes the index shared for a query, rebuilding it first when it is
+ * stale (a failed apply, or LM_OPEN_LAZY_INDEX before the first query).
+ * On LM_OK the caller holds index_lock for reading, *ix is the index, and
+ * lm__engine_index_leave releases it. */
+int lm__engine_index_enter(lm_engine *e, lm__index **ix);
+void lm__engine_index_leave(lm_engine *e);
 
 /* Stores one prepared record (or its removal) inside the open
  * transaction, its index features set aside for the commit; *changed = 1

@@ -197,6 +197,29 @@ int lm__engine_index_refresh(lm_engine *e, int only_stale)
   return rc;
 }
 
+int lm__engine_index_enter(lm_engine *e, lm__index **ix)
+{
+  int tries, rc;
+
+  for (tries = 0; tries < 2; tries++) {
+    pthread_rwlock_rdlock(&e->index_lock);
+    if (!e->index_stale && e->index != NULL) {
+      *ix = e->index;
+      return LM_OK;
+    }
+    pthread_rwlock_unlock(&e->index_lock);
+    rc = lm__engine_index_refresh(e, 1);
+    if (rc != LM_OK)
+      return rc;
+  }
+  return lm__fail(LM_ERROR, "the index could not be rebuilt");
+}
+
+void lm__engine_index_leave(lm_engine *e)
+{
+  pthread_rwlock_unlock(&e->index_lock);
+}
+
 int lm_engine_open(lm_engine **out, const char *path, const lm_options *opts)
 {
   lm_engine *e = NULL;

@@ -80,6 +80,8 @@ const char *lm_strerror(int code)
     return "cannot parse the input";
   case LM_EDB:
     return "database error";
+  case LM_ECANCELED:
+    return "cancelled by the caller";
   default:
     return "unknown error code";
   }

@@ -10,6 +10,7 @@
  *   store (store.c, schema.sql)    SQLite, the source of truth
  *   index (index.c)        features, postings, grid, vocabularies
  *   rank (rank.c)          exact top-k both ways, advice, refresh
+ *   batch (batch.c, batch_algo.c)  fairs: stable, optimal, priority
  *   api (engine.c, ingest.c, report.c; api.h)  libmatch.h
  */
 #ifndef LM_INTERNAL_H
@@ -670,5 +671,58 @@ int lm__explain_filters(const lm__scorer *sc, const lm__seekerf *s,
 /* The reach the index files a seeker under: lm__commute_reach_km with no
  * override (the seeker's minutes and mode, or the defaults). */
 double lm__rank_reach(const lm__seekerf *s);
+
+/* ----------------------------------------------------------------- batch */
+
+/* No partner, no rank. */
+#define LM__NONE UINT32_MAX
+
+/*
+ * A two-sided instance over integers (batch_algo.c): the a side (seekers,
+ * residents, men) 0..na-1 and the b side (jobs, hospitals, women)
+ * 0..nb-1 with capacities.  Each side's preference lists, best first, as
+ * CSR: x's list is to[off[x] .. off[x + 1]).  A pair is acceptable when
+ * each lists the other; a list holds no b (or a) twice.
+ */
+typedef struct lm__bi {
+  uint32_t na, nb;
+  const uint32_t *cap; /* nb places */
+  const uint32_t *a_off, *a_to;
+  const uint32_t *b_off, *b_to;
+} lm__bi;
+
+/* Progress, fraction 0..1, called about every 1% of the work; a non-zero
+ * return stops the work with LM_ECANCELED.  May be NULL. */
+typedef int (*lm__tick_fn)(void *ctx, double fraction);
+
+/* Deferred acceptance proposed by the a side (the a-optimal stable
+ * matching) or by the b side (the b-optimal one): match[a] is a's b or
+ * LM__NONE.  LM_OK, LM_ENOMEM, LM_ECANCELED. */
+int lm__stable_a(const lm__bi *in, uint32_t *match, lm__tick_fn tick,
+                 void *ctx);
+int lm__stable_b(const lm__bi *in, uint32_t *match, lm__tick_fn tick,
+                 void *ctx);
+/* The number of blocking pairs of match (acceptable pairs whose a prefers
+ * the b to its partner, or has none, and whose b has a free place or
+ * prefers the a to its worst partner). */
+int lm__blocking_pairs(const lm__bi *in, const uint32_t *match,
+                       size_t *count);
+
+/*
+ * A maximum-weight b-matching over the a lists (the b lists are not read):
+ * each a matched at most once, each b at most cap[b] times, w[e] >= 0 the
+ * weight of a-list entry e.  Exact (integers).  match as above; *total the
+ * weight; u[na] and v[nb] (either may be NULL) the LP duals certifying it:
+ * u, v >= 0, u[a] + v[b] >= w on every edge and = on the matched ones,
+ * u[a] = 0 for an unmatched a, v[b] = 0 for a b with a free place; so
+ * sum u + sum cap v = total.  LM_OK, LM_EINVAL, LM_ENOMEM, LM_ECANCELED.
+ */
+int lm__bmatch(const lm__bi *in, const int64_t *w, uint32_t *match,
+               int64_t *u, int64_t *v, int64_t *total, lm__tick_fn tick,
+               void *ctx);
+
+/* The scorer lm_rank_jobs builds from q (NULL: the defaults) on ix: the
+ * same weights, today, overrides and relaxed filters (rank.c). */
+int lm__rank_scorer(lm__index *ix, const lm_query *q, lm__scorer *sc);
 
 #endif /* LM_INTERNAL_H */

@@ -1038,45 +1038,18 @@ static int results_of(lm__index *ix, const lm__q *q, lm__heap *hp,
 
 /* ------------------------------------------------------- the engine side */
 
-/*
- * Takes the index shared, rebuilding it first when a failed apply left it
- * stale.  On LM_OK the caller holds index_lock for reading and *ix is the
- * index.
- */
-static int index_enter(lm_engine *e, lm__index **ix)
-{
-  int tries, rc;
-
-  for (tries = 0; tries < 2; tries++) {
-    pthread_rwlock_rdlock(&e->index_lock);
-    if (!e->index_stale && e->index != NULL) {
-      *ix = e->index;
-      return LM_OK;
-    }
-    pthread_rwlock_unlock(&e->index_lock);
-    rc = lm__engine_index_refresh(e, 1);
-    if (rc != LM_OK)
-      return rc;
-  }
-  return lm__fail(LM_ERROR, "the index could not be rebuilt");
-}
-
-static void index_leave(lm_engine *e)
-{
-  pthread_rwlock_unlock(&e->index_lock);
-}
 
 /* The shared start of every query: arguments, the index, the query. */
 static int query_enter(lm_engine *e, const lm_query *q, lm__q *qq,
                        lm__index **ix)
 {
-  int rc = index_enter(e, ix);
+  int rc = lm__engine_index_enter(e, ix);
 
   if (rc != LM_OK)
     return rc;
   rc = query_take(*ix, q, qq);
   if (rc != LM_OK)
-    index_leave(e);
+    lm__engine_index_leave(e);
   return rc;
 }
 
@@ -1103,7 +1076,7 @@ int lm_rank_jobs(lm_engine *e, const char *seeker_id, const lm_query *q,
     rc = search_jobs(ix, &qq, lm__index_seeker(ix, slot), &hp);
   if (rc == LM_OK)
     rc = results_of(ix, &qq, &hp, lm__index_seeker(ix, slot), NULL, out);
-  index_leave(e);
+  lm__engine_index_leave(e);
   lm__xfree(hp.h);
   return rc;
 }
@@ -1131,7 +1104,7 @@ int lm_rank_seekers(lm_engine *e, const char *job_id, const lm_query *q,
     rc = search_seekers(ix, &qq, lm__index_job(ix, slot), &hp);
   if (rc == LM_OK)
     rc = results_of(ix, &qq, &hp, NULL, lm__index_job(ix, slot), out);
-  index_leave(e);
+  lm__engine_index_leave(e);
   lm__xfree(hp.h);
   return rc;
 }
@@ -1182,7 +1155,7 @@ int lm_rank_jobs_for_profile(lm_engine *e, const lm_record *profile,
       rc = results_of(ix, &qq, &hp, &f, NULL, out);
     lm__index_drop_seekerf(ix, &f, 0);
   }
-  index_leave(e);
+  lm__engine_index_leave(e);
   lm__xfree(hp.h);
   lm_record_free(p);
   return rc;
@@ -1214,7 +1187,7 @@ int lm_explain(lm_engine *e, const char *seeker_id, const char *job_id,
   if (rc == LM_OK)
     rc = explain_pair(ix, &qq, lm__index_seeker(ix, ss), lm__index_job(ix, js),
                       job_id, 1, &rs->r[0]);
-  index_leave(e);
+  lm__engine_index_leave(e);
   if (rc != LM_OK) {
     lm_results_free(rs);
     return rc;
@@ -1395,7 +1368,7 @@ int lm_advise(lm_engine *e, const char *seeker_id, const lm_query *q,
     return rc;
   memset(&g, 0, sizeof g);
   if (!lm__index_find(ix, LM_SEEKER, seeker_id, &slot)) {
-    index_leave(e);
+    lm__engine_index_leave(e);
     return lm__fail(LM_ENOTFOUND, "no seeker with id %s", seeker_id);
   }
   g.ix = ix;
@@ -1412,7 +1385,7 @@ int lm_advise(lm_engine *e, const char *seeker_id, const lm_query *q,
   rc = g.rc;
   if (rc == LM_OK)
     rc = advice_of(ix, &g, qq.k, out);
-  index_leave(e);
+  lm__engine_index_leave(e);
   lm__xfree(g.gap);
   return rc;
 }
@@ -1465,4 +1438,16 @@ int lm_engine_refresh(lm_engine *e)
   if (e == NULL)
     return lm__fail(LM_EINVAL, "lm_engine_refresh: engine is NULL");
   return lm__engine_index_refresh(e, 0);
+}
+
+/* ------------------------------------------------------------- batch */
+
+int lm__rank_scorer(lm__index *ix, const lm_query *q, lm__scorer *sc)
+{
+  lm__q qq;
+  int rc = query_take(ix, q, &qq);
+
+  if (rc == LM_OK)
+    *sc = qq.sc;
+  return rc;
 }
