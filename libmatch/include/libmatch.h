@@ -571,6 +571,54 @@ LM_EXTERN size_t lm_advice_jobs(const lm_advice *a, size_t i);
 /** Frees advice.  NULL is a no-op. */
 LM_EXTERN void lm_advice_free(lm_advice *a);
 
+/* --------------------------------------------------------------- browsing */
+
+/*
+ * Browsing reads the store as it is, for programs that look at the data
+ * as a whole (coverage maps, reports) rather than rank it, and measures
+ * commutes with the model the ranking uses, so that what they show agrees
+ * with what lm_rank_jobs keeps.
+ */
+
+/**
+ * Calls each(ctx, r) once for every stored record of `kind`, in id order
+ * (byte order), all from one snapshot of the store: a write committed
+ * meanwhile, by this thread or another, is not seen.  `r` is borrowed for
+ * the call only (copy what you keep).  `each` may call lm_engine_get and
+ * lm_engine_count on `e`, but must not write to it nor start another
+ * lm_engine_foreach; other threads may use `e` as usual.  A non-zero
+ * return from `each` stops the walk and is returned as it is.
+ * Returns LM_OK, LM_EINVAL (bad kind, NULL e or each), LM_ENOMEM, LM_EDB,
+ * or what `each` returned.
+ */
+LM_EXTERN int lm_engine_foreach(lm_engine *e, lm_kind kind,
+                                int (*each)(void *ctx, const lm_record *r),
+                                void *ctx);
+
+/**
+ * The commute in minutes from (lat1, lon1) to (lat2, lon2), in degrees,
+ * by `mode` ("walk", "bike", "ebike", "bus", "car", or a Chinese word
+ * such as 步行 or 电动车; NULL: the bus, as for a seeker who names none)
+ * into *out: the model of doc/SCORING.md (the great-circle distance x 1.3
+ * at the mode's speed), computed by the functions the ranking uses.  (The
+ * ranking holds coordinates in single precision, so its figure for a pair
+ * may differ from this one in the last digits.)
+ * Needs no engine; any thread.  Returns LM_OK or LM_EINVAL (an unknown
+ * mode, a coordinate out of range or NaN, out NULL; *out is NaN then).
+ */
+LM_EXTERN int lm_commute_minutes(const char *mode, double lat1, double lon1,
+                                 double lat2, double lon2, double *out);
+
+/**
+ * The key under which the library compares a text (an industry, a skill):
+ * half width, simplified script, ASCII lower case, runs of white space as
+ * one space, trimmed; so "智能製造" and "智能制造" have one key.  For
+ * grouping records by a field as the ranking does.  *out is a new string,
+ * the caller frees it with lm_free; NULL on failure.  Any thread.
+ * Returns LM_OK, LM_EINVAL (NULL argument, text not UTF-8) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_text_fold(char **out, const char *text);
+
 /**
  * Makes another process's committed writes visible to this engine's
  * queries (this engine's own writes always are).  LM_OK, LM_ENOMEM,
