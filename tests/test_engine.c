@@ -4,6 +4,7 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -331,4 +332,44 @@ Test(engine, readers_never_see_half_a_write)
   cr_expect_eq(s.bad, 0);
   lm_engine_close(s.e);
   lmt_unlink_db(path);
+}
+
+/* A description that mentions more dictionary skills than a record may
+ * hold (LM_MAX_SKILLS) is not the employer's error: the record is kept
+ * with the first LM_MAX_SKILLS skills; naming too many is an error. */
+Test(engine, a_text_naming_too_many_skills_keeps_the_record)
+{
+  lm_engine *e = open_memory();
+  lm_record *r = NULL, *back = NULL;
+  char *tsv, *line, *save = NULL, *text;
+  size_t len, used = 0, mentioned = 0;
+
+  tsv = lmt_slurp(getenv("LIBMATCH_SKILLS"), &len);
+  cr_assert_not_null(tsv);
+  text = malloc(len + 4 * 1024);
+  cr_assert_not_null(text);
+  text[0] = '\0';
+  for (line = strtok_r(tsv, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(line, '\t');
+    if (line[0] == '#' || line[0] == '\0')
+      continue;
+    if (tab)
+      *tab = '\0';
+    used += (size_t)sprintf(text + used, "%s%s", mentioned ? "，" : "", line);
+    mentioned++;
+  }
+  cr_assert_gt(mentioned, LM_MAX_SKILLS + 10);
+  cr_assert_eq(lm_record_new(&r, LM_JOB, "J1"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_NAME, "多面手"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_DESCRIPTION, text),
+               LM_OK);
+  cr_assert_eq(lm_engine_put(e, r), LM_OK, "%s", lm_errmsg(e));
+  cr_assert_eq(lm_engine_get(e, LM_JOB, "J1", &back), LM_OK);
+  cr_expect_eq(lm_record_skill_count(back), LM_MAX_SKILLS);
+  lm_record_free(back);
+  lm_record_free(r);
+  free(tsv);
+  free(text);
+  lm_engine_close(e);
 }

@@ -82,6 +82,33 @@ LM_EXTERN const char *lm_errmsg(const struct lm_engine *e);
 /** Frees memory that libmatch returned to the caller as a plain buffer. */
 LM_EXTERN void lm_free(void *p);
 
+/* ----------------------------------------------------------------- limits */
+
+/*
+ * What one record and one document may hold: far above what a posting or
+ * a profile needs, low enough that one untrusted record costs bounded
+ * memory and time.  Going over is an error whose message names the limit
+ * (by the macro's name) and, in a document, the record's id and line:
+ * lm_record_set, lm_record_add_skill and lm_engine_put return LM_EINVAL;
+ * an ingest rejects the record (LM_EINVAL in the report) and goes on,
+ * except for LM_MAX_RECORDS and LM_MAX_DEPTH, which stop the reading
+ * with LM_EPARSE.  doc/SECURITY.md says why each is what it is.
+ */
+#define LM_MAX_ID_BYTES 64         /* bytes of a record id */
+#define LM_MAX_FIELD_BYTES 65536   /* bytes of one field's text (after
+                                      trimming), one list item included */
+#define LM_MAX_LIST_ITEMS 64       /* items of one list field */
+#define LM_MAX_SKILLS 128          /* skills of one record, named in
+                                      <skill> and found in its text */
+#define LM_MAX_SKILL_BYTES 256     /* bytes of one skill's name */
+#define LM_MAX_RECORD_BYTES 1048576 /* bytes of one record's values: the
+                                      text of its fields and list items
+                                      and its skill names, together */
+#define LM_MAX_RECORDS 10000000    /* records (children of <libmatch>) in
+                                      one document, bad ones included */
+#define LM_MAX_DEPTH 64            /* levels of XML elements, the root
+                                      being one */
+
 /* ------------------------------------------------------------- the engine */
 
 /**

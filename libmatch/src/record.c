@@ -20,6 +20,12 @@
 
 #include "internal.h"
 
+/* The model's limits are the ones libmatch.h documents. */
+_Static_assert(LM__ID_MAX == LM_MAX_ID_BYTES, "LM_MAX_ID_BYTES");
+_Static_assert(LM__TEXT_MAX == LM_MAX_FIELD_BYTES, "LM_MAX_FIELD_BYTES");
+_Static_assert(LM__LIST_MAX == LM_MAX_LIST_ITEMS, "LM_MAX_LIST_ITEMS");
+_Static_assert(LM__SKILLS_MAX == LM_MAX_SKILLS, "LM_MAX_SKILLS");
+
 #define K(kind) (1u << (kind))
 #define K_ALL                                                                \
   (K(LM_JOB) | K(LM_SEEKER) | K(LM_EMPLOYER) | K(LM_SERVICE_POINT) |        \
@@ -147,6 +153,9 @@ int lm_record_new(lm_record **out, lm_kind kind, const char *id)
   *out = NULL;
   if (lm__kind_name(kind) == NULL)
     return lm__fail(LM_EINVAL, "lm_record_new: bad kind %d", (int)kind);
+  if (id != NULL && strlen(id) > LM__ID_MAX)
+    return lm__fail(LM_EINVAL, "%s: id longer than %d bytes "
+                    "(LM_MAX_ID_BYTES)", lm__kind_name(kind), LM__ID_MAX);
   if (!lm__id_valid(id))
     return lm__fail(LM_EINVAL,
                     "%s: bad id (1-%d printable bytes, no white space)",
@@ -453,6 +462,51 @@ static int lm__district_valid(const char *s)
   return s[6] == '\0';
 }
 
+/* A phone number as people write one: digits with + - ( ) and spaces,
+ * 5 to 20 digits ("13800000000", "0714-6221234", "+86 138 0000 0000"). */
+static int lm__phone_valid(const char *s, size_t n)
+{
+  size_t i, digits = 0;
+
+  for (i = 0; i < n; i++) {
+    if (isdigit((unsigned char)s[i]))
+      digits++;
+    else if (strchr("+-() ", s[i]) == NULL)
+      return 0;
+  }
+  return digits >= 5 && digits <= 20;
+}
+
+/* A resident ID number's shape: 18 characters (17 digits and a digit or
+ * X) or the older 15 digits.  The check digit is not checked: a record
+ * is not refused over a typo the portal can correct later. */
+static int lm__id_number_valid(const char *s, size_t n)
+{
+  size_t i;
+
+  if (n != 18 && n != 15)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!isdigit((unsigned char)s[i]) &&
+        !(i == 17 && (s[i] == 'X' || s[i] == 'x')))
+      return 0;
+  return 1;
+}
+
+/* Personal data is checked for its shape and kept as given; a message
+ * says what is wrong without ever quoting it. */
+static int lm__set_personal(lm_record *r, lm_field f, const char *v,
+                            size_t n)
+{
+  if (f == LM_F_PHONE && !lm__phone_valid(v, n))
+    return lm__fail(LM_EINVAL, "phone: not a phone number (5-20 digits; "
+                    "+ - ( ) and spaces allowed)");
+  if (f == LM_F_ID_NUMBER && !lm__id_number_valid(v, n))
+    return lm__fail(LM_EINVAL, "id_number: not an ID number (17 digits "
+                    "and a digit or X, or 15 digits)");
+  return lm__put_text(r, f, v, n);
+}
+
 static int lm__set_word(lm_record *r, lm_field f, const char *v)
 {
   const char *word = NULL;
@@ -566,7 +620,8 @@ static int lm__list_add(lm__list *l, const char *s, size_t n)
     if (strlen(l->items[i]) == n && memcmp(l->items[i], s, n) == 0)
       return LM_OK; /* a set: the same group twice is one group */
   if (l->n >= LM__LIST_MAX)
-    return lm__fail(LM_EINVAL, "more than %d items", LM__LIST_MAX);
+    return lm__fail(LM_EINVAL, "more than %d items (LM_MAX_LIST_ITEMS)",
+                    LM__LIST_MAX);
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 4;
     char **items = lm__realloc(l->items, cap * sizeof *items);
@@ -675,8 +730,8 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
   }
   v = lm__trim(value, &n);
   if (n > LM__TEXT_MAX)
-    return lm__fail(LM_EINVAL, "%s: longer than %d bytes", fi->name,
-                    LM__TEXT_MAX);
+    return lm__fail(LM_EINVAL, "%s: longer than %d bytes "
+                    "(LM_MAX_FIELD_BYTES)", fi->name, LM__TEXT_MAX);
   if (!lm__utf8_valid(v, n))
     return lm__fail(LM_EINVAL, "%s: not valid UTF-8", fi->name);
   if (n == 0)
@@ -684,8 +739,8 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
   if (lm__has_control(v, n))
     return lm__fail(LM_EINVAL, "%s: control characters are not allowed",
                     fi->name);
-  if (fi->personal) /* kept as given; never echoed in a message */
-    return lm__put_text(r, f, v, n);
+  if (fi->personal)
+    return lm__set_personal(r, f, v, n);
   if (f == LM_F_SALARY)
     return lm__set_salary_text(r, v, n);
   if (f == LM_F_AGE)
@@ -825,7 +880,8 @@ int lm__record_add_skill(lm_record *r, const char *name,
     return LM_OK;
   }
   if (r->nskills >= LM__SKILLS_MAX)
-    return lm__fail(LM_EINVAL, "more than %d skills", LM__SKILLS_MAX);
+    return lm__fail(LM_EINVAL, "more than %d skills (LM_MAX_SKILLS)",
+                    LM__SKILLS_MAX);
   if (r->nskills == r->capskills) {
     size_t cap = r->capskills ? r->capskills * 2 : 4;
     lm__rskill *v = lm__realloc(r->skills, cap * sizeof *v);
@@ -872,10 +928,11 @@ int lm_record_add_skill(lm_record *r, const char *name, int level, int years)
     return lm__fail(LM_EINVAL, "%s %s: skill years %d out of range",
                     lm__kind_name(r->kind), r->id, years);
   v = lm__trim(name, &n);
-  if (n == 0 || n > 256 || !lm__utf8_valid(v, n))
+  if (n == 0 || n > LM_MAX_SKILL_BYTES || !lm__utf8_valid(v, n))
     return lm__fail(LM_EINVAL,
-                    "%s %s: a skill name must be 1-256 bytes of UTF-8",
-                    lm__kind_name(r->kind), r->id);
+                    "%s %s: a skill name must be 1-%d bytes of UTF-8 "
+                    "(LM_MAX_SKILL_BYTES)",
+                    lm__kind_name(r->kind), r->id, LM_MAX_SKILL_BYTES);
   copy = lm__strndup(v, n);
   if (copy == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
@@ -893,10 +950,33 @@ static int lm__before(const lm_record *r, lm_field a, lm_field b)
   return r->text[a] && r->text[b] && r->num[a] > r->num[b];
 }
 
+/* Bytes of the record's values: what LM_MAX_RECORD_BYTES bounds. */
+static size_t lm__record_bytes(const lm_record *r)
+{
+  size_t total = 0, i;
+  int f;
+
+  for (f = 1; f < LM_F_COUNT_; f++) {
+    if (r->text[f] != NULL)
+      total += strlen(r->text[f]);
+    for (i = 0; i < r->list[f].n; i++)
+      total += strlen(r->list[f].items[i]);
+  }
+  for (i = 0; i < r->nskills; i++)
+    total += strlen(r->skills[i].name);
+  return total;
+}
+
 int lm__record_validate(const lm_record *r)
 {
+  size_t bytes;
+
   if (r->removal)
     return LM_OK;
+  bytes = lm__record_bytes(r);
+  if (bytes > LM_MAX_RECORD_BYTES)
+    return lm__fail(LM_EINVAL, "%zu bytes of values, more than %d "
+                    "(LM_MAX_RECORD_BYTES)", bytes, LM_MAX_RECORD_BYTES);
   if ((r->text[LM_F_LAT] == NULL) != (r->text[LM_F_LON] == NULL))
     return lm__fail(LM_EINVAL, "location: lat and lon go together");
   if (lm__before(r, LM_F_SALARY_MIN, LM_F_SALARY_MAX))
@@ -954,6 +1034,41 @@ int lm__record_clone(const lm_record *r, lm_record **out)
 
 /* ------------------------------------------------------------ public */
 
+/* 1 when number field f holds v (v < 0: unset). */
+static int lm__holds(const lm_record *r, lm_field f, long v)
+{
+  if (v < 0)
+    return r->text[f] == NULL;
+  return r->text[f] != NULL && r->num[f] == (double)v;
+}
+
+/* Unsets the free text `f` (LM_F_SALARY or LM_F_AGE) when the numbers no
+ * longer are what it reads as. */
+static int lm__drop_stale_text(lm_record *r, lm_field f)
+{
+  int rc, same, lo, hi;
+  lm__salary s;
+
+  if (r->text[f] == NULL)
+    return LM_OK;
+  if (f == LM_F_SALARY) {
+    rc = lm__norm_salary(r->text[f], &s);
+    same = rc == LM_OK && lm__holds(r, LM_F_SALARY_MIN, s.min) &&
+           (r->kind != LM_JOB || lm__holds(r, LM_F_SALARY_MAX, s.max)) &&
+           lm__holds(r, LM_F_NEGOTIABLE, s.negotiable ? 1 : -1);
+  } else {
+    rc = lm__norm_age(r->text[f], &lo, &hi);
+    same = rc == LM_OK && lm__holds(r, LM_F_AGE_MIN, lo) &&
+           lm__holds(r, LM_F_AGE_MAX, hi);
+  }
+  if (rc == LM_ENOMEM)
+    return rc;
+  lm__clear_error();
+  if (!same)
+    lm__unset(r, f);
+  return LM_OK;
+}
+
 int lm_record_set(lm_record *r, lm_field f, const char *value)
 {
   int rc;
@@ -963,6 +1078,16 @@ int lm_record_set(lm_record *r, lm_field f, const char *value)
   rc = lm__record_set(r, f, value);
   if (rc == LM_EINVAL)
     return lm__fail_prefix(rc, "%s %s: ", lm__kind_name(r->kind), r->id);
+  /* Numbers set by the caller that the free text no longer says replace
+   * it: kept, the text would be read again on the next ingest of an
+   * export and bring the old numbers back (found by fuzz_record).  Numbers
+   * that agree with it (a record read back and set again) keep it. */
+  if (rc == LM_OK && (f == LM_F_SALARY_MIN || f == LM_F_SALARY_MAX ||
+                      f == LM_F_NEGOTIABLE || f == LM_F_AGE_MIN ||
+                      f == LM_F_AGE_MAX))
+    rc = lm__drop_stale_text(r, f == LM_F_AGE_MIN || f == LM_F_AGE_MAX
+                                    ? LM_F_AGE
+                                    : LM_F_SALARY);
   return rc;
 }
 

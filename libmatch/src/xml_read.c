@@ -43,8 +43,8 @@
 
 #include "internal.h"
 
-#define LM__XML_DEPTH_MAX 64  /* levels of elements, the root being one */
-#define LM__XML_SKILL_MAX 256 /* bytes in a skill name (lm_record_add_skill) */
+#define LM__XML_DEPTH_MAX LM_MAX_DEPTH
+#define LM__XML_SKILL_MAX LM_MAX_SKILL_BYTES
 #define LM__XML_ATTRS_MAX 3   /* attributes of one element of FORMAT.md */
 #define LM__XML_FRAMES_MAX 4  /* record > requirements > skill, and one spare */
 #define LM__XML_RECORD_ATTRS 6 /* attributes of a record besides id, and 0 */
@@ -182,6 +182,10 @@ static const lm__attr_map lm__record_attrs[LM_COMMUNITY + 1]
     [LM_COMMUNITY] = {{"population", LM_F_POPULATION},
                       {"status", LM_F_STATUS}},
 };
+
+/* LM_MAX_RECORDS; a test lowers it to try the limit without writing ten
+ * million records. */
+unsigned long lm__xml_records_max = LM_MAX_RECORDS;
 
 static const lm__espec *lm__espec_find(lm_kind kind, int in,
                                        const char *name)
@@ -772,6 +776,8 @@ typedef struct lm__rd {
   lm__xerr err;
   int rc;    /* a callback's code that stopped the parser, or LM_OK */
   int depth; /* elements open */
+  unsigned long records; /* children of the root so far */
+  size_t rec_bytes;      /* bytes of values the record has taken */
   /* The record being read. */
   lm_record *r;
   long rec_line;
@@ -1052,6 +1058,8 @@ static int lm__root_start(lm__rd *d, const lm__selem *el, long line)
 
 /* ------------------------------------------------------------ a record */
 
+static int lm__record_grow(lm__rd *d, size_t n);
+
 static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
 {
   const lm__attr_map *map;
@@ -1062,6 +1070,7 @@ static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
 
   d->rec_line = line;
   d->skip = 0;
+  d->rec_bytes = 0;
   kind = el->has_ns ? (lm_kind)0 : lm__kind_from_name(el->name);
   if (kind == 0)
     return lm__bad(d, LM_EPARSE, "unknown element <%.*s>",
@@ -1073,6 +1082,10 @@ static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
   if (rc == 0)
     return lm__bad(d, LM_EPARSE, "%s without id", kname);
   id = lm__buf_cstr(&d->value);
+  if (d->value.len > LM__ID_MAX)
+    return lm__bad(d, LM_EINVAL,
+                   "%s id '%.*s...' longer than %d bytes (LM_MAX_ID_BYTES)",
+                   kname, lm__clip(id, 24), id, LM__ID_MAX);
   if (!lm__id_valid(id))
     return lm__bad(d, LM_EPARSE,
                    "%s with a bad id (1-%d printable bytes, no white space)",
@@ -1099,8 +1112,26 @@ static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
     rc = lm__record_set(d->r, map[i].field, lm__buf_cstr(&d->value));
     if (rc != LM_OK)
       return lm__field_failed(d, rc, NULL);
+    rc = lm__record_grow(d, d->value.len);
+    if (rc != LM_OK || d->r == NULL)
+      return rc; /* stopped, or the record was rejected */
   }
   return LM_OK;
+}
+
+/* The record takes n more bytes of values: within LM_MAX_RECORD_BYTES, or
+ * it is rejected (before it can take more memory than that). */
+static int lm__record_grow(lm__rd *d, size_t n)
+{
+  char where[LM__ID_MAX + 32];
+
+  if (n <= LM_MAX_RECORD_BYTES && d->rec_bytes <= LM_MAX_RECORD_BYTES - n) {
+    d->rec_bytes += n;
+    return LM_OK;
+  }
+  lm__where(d, where, sizeof where);
+  return lm__bad(d, LM_EINVAL, "%s: more than %d bytes of values "
+                 "(LM_MAX_RECORD_BYTES)", where, LM_MAX_RECORD_BYTES);
 }
 
 static int lm__record_end(lm__rd *d)
@@ -1125,7 +1156,7 @@ static int lm__child_start(lm__rd *d, const lm__selem *el)
   const char *name = el->name, *odd;
   char where[LM__ID_MAX + 32];
   lm__frame *f;
-  int i, k;
+  int i, k, rc;
 
   if (!el->has_ns && up->opens != LM__IN_NONE &&
       d->nframes < LM__XML_FRAMES_MAX)
@@ -1164,9 +1195,13 @@ static int lm__child_start(lm__rd *d, const lm__selem *el)
     if (f->value[i].len > LM__TEXT_MAX) {
       lm__where(d, where, sizeof where);
       return lm__bad(d, LM_EINVAL,
-                     "attribute '%s' of <%s> in %s is longer than %d bytes",
+                     "attribute '%s' of <%s> in %s is longer than %d bytes "
+                     "(LM_MAX_FIELD_BYTES)",
                      s->attrs[i].name, s->name, where, LM__TEXT_MAX);
     }
+    rc = lm__record_grow(d, f->value[i].len);
+    if (rc != LM_OK || d->r == NULL)
+      return rc; /* stopped, or the record was rejected */
   }
   return LM_OK;
 }
@@ -1337,6 +1372,7 @@ static int lm__record_text(lm__rd *d, const char *s, size_t n)
 {
   const lm__frame *f = &d->frame[d->nframes - 1];
   char where[LM__ID_MAX + 32];
+  int rc;
   int takes = f->spec != NULL && (f->spec->text != 0 ||
                                   f->spec->special == LM__SP_SKILL);
 
@@ -1351,9 +1387,13 @@ static int lm__record_text(lm__rd *d, const char *s, size_t n)
   }
   if (n > LM__TEXT_MAX || d->text.len > LM__TEXT_MAX - n) {
     lm__where(d, where, sizeof where);
-    return lm__bad(d, LM_EINVAL, "<%s> of %s is longer than %d bytes",
+    return lm__bad(d, LM_EINVAL, "<%s> of %s is longer than %d bytes "
+                   "(LM_MAX_FIELD_BYTES)",
                    f->spec->name, where, LM__TEXT_MAX);
   }
+  rc = lm__record_grow(d, n);
+  if (rc != LM_OK || d->r == NULL)
+    return rc; /* stopped, or the record was rejected */
   return lm__buf_add(&d->text, s, n);
 }
 
@@ -1365,7 +1405,8 @@ static int lm__on_start(lm__rd *d, const lm__selem *el, int depth)
 
   d->text_line = 0;
   if (depth >= LM__XML_DEPTH_MAX)
-    return lm__fail(LM_EPARSE, "line %ld: elements nested more than %d deep",
+    return lm__fail(LM_EPARSE, "line %ld: elements nested more than %d deep "
+                    "(LM_MAX_DEPTH)",
                     line, LM__XML_DEPTH_MAX);
   if (lm__has_xml_id(el))
     return lm__fail(LM_EPARSE, "line %ld: xml:id attributes are not "
@@ -1373,8 +1414,13 @@ static int lm__on_start(lm__rd *d, const lm__selem *el, int depth)
                     line);
   if (depth == 0)
     return lm__root_start(d, el, line);
-  if (depth == 1)
+  if (depth == 1) {
+    if (++d->records > lm__xml_records_max)
+      return lm__fail(LM_EPARSE, "line %ld: more than %lu records in one "
+                      "document (LM_MAX_RECORDS)",
+                      line, lm__xml_records_max);
     return lm__record_start(d, el, line);
+  }
   if (d->skip || d->r == NULL)
     return LM_OK;
   return lm__child_start(d, el);
