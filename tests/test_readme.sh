@@ -1,8 +1,9 @@
 #!/bin/sh
 # The README keeps its promises: it opens with the two commands, .ci/run
-# runs the second, and its C example compiles and prints what it says.  TAP.
+# runs the second, its C example compiles and prints what it says, and
+# the first command's program runs on the bundled data it names.  TAP.
 readme="$LM_SRCDIR/README.md"
-echo "1..4"
+echo "1..5"
 block=$(awk '/^```sh/{b=1; next} /^```/{if (b) exit} b' "$readme")
 first_line=$(grep -v '^$' "$readme" | sed -n 2p)
 if [ "$(echo "$block" | wc -l)" -eq 2 ] && [ "$first_line" = '```sh' ]; then
@@ -34,5 +35,19 @@ if [ -n "$promised" ] && [ "$out" = "$promised" ]; then
 else
   echo "not ok 4 - the example prints what the README says"
   echo "$out" | sed 's/^/# got: /'; echo "$promised" | sed 's/^/# want: /'
+fi
+# The first command after the build, with its paths taken to the build
+# tree (the program) and the source tree (the data): it must run and
+# print the fair's summary.
+run=$(echo "$block" | sed -n 1p | sed 's/.*make -j2 && //')
+prog=$(echo "$run" | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^examples\//) { print $i; exit } }')
+args=$(echo "$run" | sed "s#^.*$prog##; s# examples/# $LM_SRCDIR/examples/#g")
+if [ "$prog" = examples/fair/fair ] && [ -x "$LM_BUILDDIR/$prog" ] &&
+   (cd "$tmp" && eval "LIBMATCH_SKILLS='$LM_SRCDIR/libmatch/data/skills.tsv' '$LM_BUILDDIR/$prog' $args" > first.out 2>&1) &&
+   grep -q '^matched ' "$tmp/first.out" && grep -q '^key group' "$tmp/first.out"; then
+  echo "ok 5 - the first command runs examples/fair/fair on the bundled sample"
+else
+  echo "not ok 5 - the first command runs examples/fair/fair on the bundled sample"
+  sed 's/^/# /' "$tmp/first.out" 2> /dev/null | head -20
 fi
 rm -rf "$tmp"
