@@ -29,12 +29,6 @@
 /* Side of a cell of the fair's job grid, degrees. */
 #define LM__FAIR_CELL 0.02
 
-/* FORMAT.md's key groups in the vocabulary's order: lm__group_bit's. */
-static const char *const group_word[LM__NGROUPS] = {
-    "graduate", "returning-migrant", "retired-fisher",
-    "older-worker", "veteran", "disabled",
-    "poverty-alleviated", "zero-employment-family", "new-resident"};
-
 /* ------------------------------------------------------------ members */
 
 typedef struct lm__member {
@@ -1060,14 +1054,8 @@ static int explain_pair(lm__index *ix, const lm__scorer *sc,
   memset(reason, 0, sizeof reason);
   lm__score(sc, s, j, part);
   rc = lm__explain(sc, s, j, part, vocab_name, ix, reason);
-  for (c = 0; c < LM_C_COUNT_ && rc == LM_OK; c++) {
-    if (reason[c].len == 0)
-      continue;
-    if (out->len)
-      rc = lm__buf_adds(out, "\n");
-    if (rc == LM_OK)
-      rc = lm__buf_add(out, reason[c].data, reason[c].len);
-  }
+  if (rc == LM_OK)
+    rc = lm__explain_join(reason, out);
   for (c = 0; c < LM_C_COUNT_; c++)
     lm__buf_free(&reason[c]);
   return rc;
@@ -1194,7 +1182,7 @@ static void group_stats(const lm__frun *r, const uint32_t *match,
     lm_group_stats *st = &a->group[g];
     double sum = 0.0;
     memset(st, 0, sizeof *st);
-    st->group = group_word[g];
+    st->group = lm__group_word(g);
     for (s = 0; s < r->ns; s++) {
       if (r->gone[s] || !(r->sgroups[s] & (1u << g)))
         continue;

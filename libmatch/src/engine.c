@@ -300,19 +300,6 @@ static int lm__found_skill(void *ctx, const char *canonical)
 {
   lm__scan_ctx *sc = ctx;
   int level = sc->r->kind == LM_JOB ? LM_SKILL_PREFERRED : LM_SKILL_HELD;
-  size_t i;
-
-  /* A long text may mention more skills than a record holds: the first
-   * ones found are kept (and the same skill again only marks where), the
-   * rest are not the writer's fault and do not refuse the record. */
-  if (sc->r->nskills >= LM__SKILLS_MAX) {
-    for (i = 0; i < sc->r->nskills; i++)
-      if (sc->r->skills[i].canonical &&
-          strcmp(sc->r->skills[i].canonical, canonical) == 0)
-        break;
-    if (i == sc->r->nskills)
-      return LM_OK;
-  }
   return lm__record_add_skill(sc->r, canonical, canonical, level, -1,
                               sc->where);
 }

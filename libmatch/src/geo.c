@@ -281,6 +281,11 @@ int lm__group_bit(const char *word)
   return 0;
 }
 
+const char *lm__group_word(int i)
+{
+  return i >= 0 && i < LM__NGROUPS ? lm__groups[i] : NULL;
+}
+
 int lm__occ_parse(const char *code, lm__occ *out)
 {
   const char *p = code;

@@ -396,6 +396,8 @@ int lm__shift_bit(const char *word); /* 0 for unknown */
 
 /* Key groups of FORMAT.md as bits, in the vocabulary's order. */
 int lm__group_bit(const char *word); /* 0 for a group not in it */
+/* The word of group bit 1 << i; NULL outside 0 .. LM__NGROUPS - 1. */
+const char *lm__group_word(int i);
 
 /* Occupation code "6-18-01-01" as up to four numbers. */
 typedef struct lm__occ {
@@ -653,6 +655,9 @@ int lm__explain(const lm__scorer *sc, const lm__seekerf *s, const lm__jobf *j,
                 const double *part,
                 const char *(*name)(void *ctx, int vocab, uint32_t id),
                 void *ctx, lm__buf reason[LM_C_COUNT_]);
+/* The non-empty reasons, one per line in component order, appended to
+ * out: the text of a result.  LM_OK or LM_ENOMEM. */
+int lm__explain_join(const lm__buf reason[LM_C_COUNT_], lm__buf *out);
 
 /*
  * Why the LM_FILTER_ bits exclude the pair ("年龄 52 岁，超出 18–45；缺少

@@ -969,22 +969,6 @@ static int why_query(const lm__qf *qf, const lm__jobf *j, lm__buf *out)
   return rc;
 }
 
-/* Joins the component reasons, one per line. */
-static int join_reasons(lm__result *r)
-{
-  int c, rc = LM_OK;
-
-  for (c = 0; c < LM_C_COUNT_ && rc == LM_OK; c++) {
-    if (r->reason[c].len == 0)
-      continue;
-    if (r->text.len)
-      rc = lm__buf_adds(&r->text, "\n");
-    if (rc == LM_OK)
-      rc = lm__buf_add(&r->text, r->reason[c].data, r->reason[c].len);
-  }
-  return rc;
-}
-
 /* Fills result r for the pair: parts, score, reasons; filters when
  * asked (lm_explain). */
 static int explain_pair(lm__index *ix, const lm__q *q, const lm__seekerf *s,
@@ -999,7 +983,7 @@ static int explain_pair(lm__index *ix, const lm__q *q, const lm__seekerf *s,
   r->score = lm__score(&q->sc, s, j, r->part);
   rc = lm__explain(&q->sc, s, j, r->part, vocab_name, ix, r->reason);
   if (rc == LM_OK)
-    rc = join_reasons(r);
+    rc = lm__explain_join(r->reason, &r->text);
   if (rc != LM_OK || !filters)
     return rc;
   r->filters = lm__filter(&q->sc, s, j);

@@ -879,6 +879,9 @@ int lm__record_add_skill(lm_record *r, const char *name,
     s->found_in |= found_in;
     return LM_OK;
   }
+  if (r->nskills >= LM__SKILLS_MAX && !(found_in & LM_FOUND_SKILL))
+    return LM_OK; /* a long text may mention more skills than a record
+                     holds: not the writer's error, the first ones stay */
   if (r->nskills >= LM__SKILLS_MAX)
     return lm__fail(LM_EINVAL, "more than %d skills (LM_MAX_SKILLS)",
                     LM__SKILLS_MAX);

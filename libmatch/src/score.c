@@ -1045,3 +1045,18 @@ int lm__explain_filters(const lm__scorer *sc, const lm__seekerf *s,
   }
   return o.rc;
 }
+
+int lm__explain_join(const lm__buf reason[LM_C_COUNT_], lm__buf *out)
+{
+  int c, rc = LM_OK;
+
+  for (c = 0; c < LM_C_COUNT_ && rc == LM_OK; c++) {
+    if (reason[c].len == 0)
+      continue;
+    if (out->len)
+      rc = lm__buf_adds(out, "\n");
+    if (rc == LM_OK)
+      rc = lm__buf_add(out, reason[c].data, reason[c].len);
+  }
+  return rc;
+}
