@@ -382,16 +382,13 @@ static void check_whole(const lm_record *stored, uint32_t rec, uint32_t v)
   lm_record_free(g);
 }
 
+/* The file is sound.  A record is one row (its lists packed in it), so
+ * half a record could only show as a row that does not read back whole,
+ * which the record checks above catch. */
 static void check_sqlite(const char *path)
 {
-  static const char *const orphans[] = {
-      "SELECT count(*) FROM record_item WHERE record NOT IN "
-      "(SELECT rowid FROM record)",
-      "SELECT count(*) FROM record_skill WHERE record NOT IN "
-      "(SELECT rowid FROM record)"};
   sqlite3 *db = NULL;
   sqlite3_stmt *st = NULL;
-  size_t i;
 
   cr_assert_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
                SQLITE_OK);
@@ -402,19 +399,6 @@ static void check_sqlite(const char *path)
   cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
   cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
   sqlite3_finalize(st);
-  cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st,
-                                  NULL),
-               SQLITE_OK);
-  cr_assert_eq(sqlite3_step(st), SQLITE_DONE, "a foreign key is broken");
-  sqlite3_finalize(st);
-  for (i = 0; i < sizeof orphans / sizeof orphans[0]; i++) {
-    cr_assert_eq(sqlite3_prepare_v2(db, orphans[i], -1, &st, NULL),
-                 SQLITE_OK);
-    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
-    cr_assert_eq(sqlite3_column_int(st, 0), 0, "half a record: %s",
-                 orphans[i]);
-    sqlite3_finalize(st);
-  }
   sqlite3_close(db);
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -286,21 +287,23 @@ static size_t count(lm__store *s, lm_kind kind)
 
 /* -------------------------------------------------------------- schema */
 
-Test(store, open_creates_schema_version_1_in_wal_mode)
+Test(store, open_creates_schema_version_2_in_wal_mode)
 {
   lm__store *s = open_store(db_path);
   sqlite3 *db = raw_open();
   char *mode;
 
   cr_assert_eq(raw_int(db, "PRAGMA user_version"), LM__SCHEMA_VERSION);
-  cr_assert_eq(LM__SCHEMA_VERSION, 1);
+  cr_assert_eq(LM__SCHEMA_VERSION, 2);
   mode = raw_text(db, "PRAGMA journal_mode");
   cr_assert_str_eq(mode, "wal");
   free(mode);
+  /* The two tables, and the UNIQUE (kind, id) and skill_term key indexes:
+   * version 1's list tables and canonical index are gone. */
   cr_assert_eq(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
-                           " ('record', 'record_item', 'record_skill',"
-                           " 'skill_term', 'record_skill_canonical')"),
-               5);
+                           " ('record', 'skill_term')"),
+               2);
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM sqlite_master"), 4);
   sqlite3_close(db);
   lm__store_close(s);
 }
@@ -338,33 +341,48 @@ Test(store, record_columns_follow_the_field_table)
     sqlite3_reset(st);
   }
   sqlite3_finalize(st);
-  /* rowid, kind, id and one per scalar field: nothing unexplained. */
+  /* rowid, kind, id, one per scalar field and the two packed lists:
+   * nothing unexplained. */
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM pragma_table_info('record')"
+                           " WHERE name IN ('items', 'skills')"
+                           " AND upper(type) = 'BLOB'"),
+               2);
   cr_assert_eq(raw_int(db, "SELECT count(*) FROM pragma_table_info('record')"),
-               columns + 3);
+               columns + 5);
   sqlite3_close(db);
   lm__store_close(s);
 }
 
-Test(store, open_enables_foreign_keys_so_remove_cascades)
+Test(store, a_record_is_one_row_with_its_lists_packed_in)
 {
   lm__store *s = open_store(db_path);
   lm_record *r = full_seeker("S1");
+  lm_record *bare = new_record(LM_SEEKER, "S1");
   int existed = -1;
   sqlite3 *db;
 
+  cr_assert_gt(lm_record_count(r, LM_F_GROUP), 0);
+  cr_assert_gt(lm_record_skill_count(r), 0);
   put_one(s, r);
   db = raw_open();
-  cr_assert_gt(raw_int(db, "SELECT count(*) FROM record_item"), 0);
-  cr_assert_gt(raw_int(db, "SELECT count(*) FROM record_skill"), 0);
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record"), 1);
+  cr_assert_eq(raw_int(db, "SELECT length(items) > 0 AND length(skills) > 0"
+                           " FROM record"),
+               1);
   cr_assert_eq(lm__store_begin(s), LM_OK);
   cr_assert_eq(lm__store_remove(s, LM_SEEKER, "S1", &existed), LM_OK);
   cr_assert_eq(lm__store_commit(s), LM_OK);
   cr_assert_eq(existed, 1);
   cr_assert_eq(raw_int(db, "SELECT count(*) FROM record"), 0);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_item"), 0);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_skill"), 0);
+  /* A record without lists stores NULL, and gets none back. */
+  put_one(s, bare);
+  cr_assert_eq(raw_int(db, "SELECT items IS NULL AND skills IS NULL"
+                           " FROM record"),
+               1);
+  assert_round_trip(s, bare);
   sqlite3_close(db);
   lm_record_free(r);
+  lm_record_free(bare);
   lm__store_close(s);
 }
 
@@ -441,6 +459,7 @@ Test(store, upsert_replaces_without_leftovers)
   lm_record *old = full_seeker("S1");
   lm_record *neu = new_record(LM_SEEKER, "S1");
   lm_record *other = full_seeker("S2");
+  lm_record *back;
   sqlite3 *db;
 
   set(neu, LM_F_GROUP, "veteran");
@@ -455,19 +474,11 @@ Test(store, upsert_replaces_without_leftovers)
 
   db = raw_open();
   cr_assert_eq(raw_int(db, "SELECT count(*) FROM record WHERE id = 'S1'"), 1);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_item WHERE record ="
-                           " (SELECT rowid FROM record WHERE id = 'S1')"),
-               1);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_skill WHERE record ="
-                           " (SELECT rowid FROM record WHERE id = 'S1')"),
-               1);
-  /* Nothing left pointing at the replaced row. */
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_item WHERE record"
-                           " NOT IN (SELECT rowid FROM record)"),
-               0);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_skill WHERE record"
-                           " NOT IN (SELECT rowid FROM record)"),
-               0);
+  back = get_ok(s, LM_SEEKER, "S1");
+  /* The old lists are gone from the row: one item (veteran), one skill. */
+  cr_assert_eq(lm_record_count(back, LM_F_GROUP), 1);
+  cr_assert_eq(lm_record_skill_count(back), 1);
+  lm_record_free(back);
   sqlite3_close(db);
   lm_record_free(old);
   lm_record_free(neu);
@@ -499,10 +510,7 @@ Test(store, remove_reports_whether_the_record_existed)
   cr_assert_null(back);
   assert_round_trip(s, e); /* the kind is part of the key */
   db = raw_open();
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_item"), 0);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record_skill"), 0);
-  cr_assert_eq(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"),
-               0);
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM record"), 1);
   sqlite3_close(db);
   lm_record_free(j);
   lm_record_free(e);
@@ -814,14 +822,14 @@ Test(store, a_newer_schema_version_is_refused)
 
   lm__store_close(s);
   db = raw_open();
-  cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 2", 0, 0, 0),
+  cr_assert_eq(sqlite3_exec(db, "PRAGMA user_version = 3", 0, 0, 0),
                SQLITE_OK);
   sqlite3_close(db);
   s = (lm__store *)&s;
   cr_assert_eq(lm__store_open(&s, db_path, 0, 1000), LM_EDB);
   cr_assert_null(s);
-  cr_assert_str_eq(lm__errmsg(), "database schema version 2 is newer than "
-                                 "this library's 1");
+  cr_assert_str_eq(lm__errmsg(), "database schema version 3 is newer than "
+                                 "this library's 2");
   s = (lm__store *)&s;
   cr_assert_eq(lm__store_open(&s, db_path, 1, 1000), LM_EDB);
   cr_assert_null(s);
@@ -844,6 +852,87 @@ Test(store, a_database_of_another_program_is_refused)
   cr_assert_str_eq(mode, "delete");
   free(mode);
   sqlite3_close(db);
+}
+
+/* ------------------------------------------------------------ migration */
+
+/* An engine's whole export, personal fields included (the caller frees). */
+static char *export_all(lm_engine *e)
+{
+  char *doc = NULL;
+  size_t len = 0;
+
+  cr_assert_eq(lm_engine_export_buffer(e, LM_EXPORT_PERSONAL, &doc, &len),
+               LM_OK, "%s", lm_errmsg(e));
+  return doc;
+}
+
+/*
+ * tests/data/store-v1.sql is a version 1 store (list items and skills in
+ * tables of their own) written by the version 1 library from four test
+ * documents.  Opened read-write, it migrates; the oracle is a fresh store
+ * given the same input: both must export the same document, byte for
+ * byte, and keep the run-time skill term.
+ */
+Test(store, a_version_1_store_migrates_to_the_current_schema)
+{
+  static const char *const docs[] = {
+      "tests/data/format-example.xml", "tests/data/xml-format-examples.xml",
+      "tests/data/alliance-tiny.xml", "tests/data/circle-tiny.xml"};
+  char path[4096], *dump, *migrated, *fresh;
+  const char *canon = NULL;
+  lm_options o = LM_OPTIONS_INIT;
+  lm_engine *e = NULL, *f = NULL;
+  sqlite3 *db;
+  size_t i;
+
+  dump = lmt_slurp(LMT_SRCPATH(path, "tests/data/store-v1.sql"), NULL);
+  cr_assert_not_null(dump);
+  db = raw_open();
+  cr_assert_eq(sqlite3_exec(db, dump, NULL, NULL, NULL), SQLITE_OK, "%s",
+               sqlite3_errmsg(db));
+  free(dump);
+  cr_assert_eq(raw_int(db, "PRAGMA user_version"), 1);
+  cr_assert_gt(raw_int(db, "SELECT count(*) FROM record_item"), 0);
+  cr_assert_gt(raw_int(db, "SELECT count(*) FROM record_skill"), 0);
+  sqlite3_close(db);
+
+  /* Read-only cannot migrate, and says so. */
+  o.flags = LM_OPEN_READONLY;
+  cr_assert_eq(lm_engine_open(&e, db_path, &o), LM_EDB);
+  cr_assert_null(e);
+  o.flags = 0;
+  cr_assert_eq(lm_engine_open(&e, db_path, &o), LM_OK, "%s", lm_errmsg(NULL));
+  migrated = export_all(e);
+  cr_assert_eq(lm_engine_skill_lookup(e, "CNC车削", &canon), LM_OK);
+  cr_assert_str_eq(canon, "数控车床");
+  lm_engine_close(e);
+
+  cr_assert_eq(lm_engine_open(&f, ":memory:", &o), LM_OK);
+  cr_assert_eq(lm_engine_add_skill_term(f, "数控车床", "CNC车削"), LM_OK);
+  for (i = 0; i < sizeof docs / sizeof *docs; i++)
+    cr_assert_eq(lm_engine_ingest_file(f, LMT_SRCPATH(path, docs[i]), 0, NULL),
+                 LM_OK, "%s: %s", docs[i], lm_errmsg(f));
+  fresh = export_all(f);
+  lm_engine_close(f);
+  cr_assert_gt(strlen(fresh), 1000);
+  cr_assert_str_eq(migrated, fresh);
+
+  db = raw_open();
+  cr_assert_eq(raw_int(db, "PRAGMA user_version"), LM__SCHEMA_VERSION);
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name IN"
+                           " ('record_item', 'record_skill',"
+                           " 'record_skill_canonical')"),
+               0);
+  cr_assert_gt(raw_int(db, "SELECT count(*) FROM record WHERE skills IS NOT"
+                           " NULL"),
+               0);
+  cr_assert_eq(raw_int(db, "SELECT count(*) FROM pragma_integrity_check"
+                           " WHERE integrity_check <> 'ok'"),
+               0);
+  sqlite3_close(db);
+  lm_free(migrated);
+  lm_free(fresh);
 }
 
 Test(store, a_read_only_open_cannot_write)

@@ -180,8 +180,22 @@ Test(text, t2s_leaves_other_code_points_alone)
                      0x6570 /* 数 */, 0x1F600, 0x10FFFF, 0};
   size_t i;
 
+  uint32_t cp;
+  size_t k = 0;
+
   for (i = 0; i < sizeof same / sizeof same[0]; i++)
     cr_expect_eq(lm__t2s(same[i]), same[i], "U+%04X", (unsigned)same[i]);
+  /* Every code point that is not a key of the table, walking the sorted
+   * keys beside the code points. */
+  for (cp = 0; cp <= 0x10FFFF; cp++) {
+    if (k < LM__T2S_COUNT && lm__t2s_table[k][0] == cp) {
+      k++;
+      continue;
+    }
+    if (lm__t2s(cp) != cp)
+      cr_assert_fail("U+%04X is not in the table but changed", (unsigned)cp);
+  }
+  cr_assert_eq(k, LM__T2S_COUNT);
 }
 
 Test(text, t2s_table_is_sorted_and_folding_is_idempotent)

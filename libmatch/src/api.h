@@ -35,6 +35,8 @@ struct lm_engine {
  * in the free text added, the whole record validated.  Takes the
  * dictionary's read lock. */
 int lm__engine_prepare(lm_engine *e, const lm_record *in, lm_record **out);
+/* The same on r itself, for a caller that owns it (ingest: no copy). */
+int lm__engine_prepare_own(lm_engine *e, lm_record *r);
 
 /* Applies the committed batch e->pending to the index and empties it
  * (the caller holds write_lock).  An index that cannot take it (out of

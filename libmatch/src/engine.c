@@ -304,11 +304,11 @@ static int lm__found_skill(void *ctx, const char *canonical)
                               sc->where);
 }
 
-/* The record's skills again: named skills made canonical (the dictionary's
- * term, or the folded name when it has none) and merged, then the skills
- * that its free text mentions. */
-static int lm__canonical_skills(lm_engine *e, const lm_record *in,
-                                lm_record *r)
+/* The record's skills again: its named skills (`named`, taken from it)
+ * made canonical (the dictionary's term, or the folded name when it has
+ * none) and merged, then the skills that its free text mentions. */
+static int lm__canonical_skills(lm_engine *e, const lm__rskill *named,
+                                size_t n, lm_record *r)
 {
   static const struct {
     lm_field f;
@@ -319,8 +319,8 @@ static int lm__canonical_skills(lm_engine *e, const lm_record *in,
   size_t i;
   int rc = LM_OK;
 
-  for (i = 0; i < in->nskills && rc == LM_OK; i++) {
-    const lm__rskill *s = &in->skills[i];
+  for (i = 0; i < n && rc == LM_OK; i++) {
+    const lm__rskill *s = &named[i];
     const char *canon;
     char *folded = NULL;
 
@@ -336,15 +336,34 @@ static int lm__canonical_skills(lm_engine *e, const lm_record *in,
                                 LM_FOUND_SKILL);
     lm__xfree(folded);
   }
-  if (in->kind != LM_JOB && in->kind != LM_SEEKER)
+  if (r->kind != LM_JOB && r->kind != LM_SEEKER)
     return rc;
   /* The kinds' fields decide what is scanned: a seeker has only <text>. */
   for (i = 0; i < sizeof texts / sizeof texts[0] && rc == LM_OK; i++) {
     lm__scan_ctx sc = {r, texts[i].bit};
-    if (in->text[texts[i].f])
-      rc = lm__skilldict_scan(e->skills, in->text[texts[i].f],
+    if (r->text[texts[i].f])
+      rc = lm__skilldict_scan(e->skills, r->text[texts[i].f],
                               lm__found_skill, &sc);
   }
+  return rc;
+}
+
+int lm__engine_prepare_own(lm_engine *e, lm_record *r)
+{
+  lm__rskill *named;
+  size_t n;
+  int rc;
+
+  rc = lm__record_validate(r);
+  if (rc != LM_OK)
+    return rc;
+  lm__record_take_skills(r, &named, &n);
+  if (!r->removal) {
+    pthread_rwlock_rdlock(&e->dict_lock);
+    rc = lm__canonical_skills(e, named, n, r);
+    pthread_rwlock_unlock(&e->dict_lock);
+  }
+  lm__skills_free(named, n);
   return rc;
 }
 
@@ -354,18 +373,9 @@ int lm__engine_prepare(lm_engine *e, const lm_record *in, lm_record **out)
   int rc;
 
   *out = NULL;
-  rc = lm__record_validate(in);
-  if (rc != LM_OK)
-    return rc;
   rc = lm__record_clone(in, &r);
-  if (rc != LM_OK)
-    return rc;
-  lm__record_clear_skills(r);
-  if (!r->removal) {
-    pthread_rwlock_rdlock(&e->dict_lock);
-    rc = lm__canonical_skills(e, in, r);
-    pthread_rwlock_unlock(&e->dict_lock);
-  }
+  if (rc == LM_OK)
+    rc = lm__engine_prepare_own(e, r);
   if (rc != LM_OK) {
     lm_record_free(r);
     return rc;

@@ -93,15 +93,14 @@ static int lm__ingest_write(lm__ingest *in, const lm_record *p)
 static int lm__ingest_record(void *ctx, lm_record *r)
 {
   lm__ingest *in = ctx;
-  lm_record *p = NULL;
   int rc;
 
-  rc = lm__engine_prepare(in->e, r, &p);
+  /* The reader's record is ours to change: prepared where it is. */
+  rc = lm__engine_prepare_own(in->e, r);
   if (rc == LM_EINVAL || rc == LM_EPARSE)
     return lm__ingest_bad(in, r->id, r->line, rc, lm__errmsg());
   if (rc == LM_OK)
-    rc = lm__ingest_write(in, p);
-  lm_record_free(p);
+    rc = lm__ingest_write(in, r);
   if (rc != LM_OK)
     return rc; /* out of memory, the database: stop, roll the batch back */
   if (!in->all_or_nothing && in->in_batch >= in->e->opts.batch_size) {

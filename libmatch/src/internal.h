@@ -261,8 +261,10 @@ int lm__record_add_skill(lm_record *r, const char *name,
                          const char *canonical, int level, int years,
                          unsigned int found_in);
 
-/* Drops every skill (to add them again canonical). */
-void lm__record_clear_skills(lm_record *r);
+/* Detaches r's skills (r then has none), to be added again canonical;
+ * lm__skills_free frees what was taken. */
+void lm__record_take_skills(lm_record *r, lm__rskill **skills, size_t *n);
+void lm__skills_free(lm__rskill *skills, size_t n);
 
 /* Whole-record checks after all fields are set (a job needs ...). */
 int lm__record_validate(const lm_record *r);
@@ -274,9 +276,10 @@ int lm__record_clone(const lm_record *r, lm_record **out);
 
 /*
  * What the streaming reader hands over.  record() gets each complete
- * record (the reader frees it after the call); bad() gets each record that
- * could not be read: its id (or NULL), line and reason.  Either returns
- * LM_OK to go on, or a code to stop the reading with that code.
+ * record, which it may change (the reader frees it after the call);
+ * bad() gets each record that could not be read: its id (or NULL), line
+ * and reason.  Either returns LM_OK to go on, or a code to stop the
+ * reading with that code.
  */
 typedef struct lm__xml_sink {
   int (*record)(void *ctx, lm_record *r);
@@ -350,7 +353,7 @@ int lm__store_foreach_skill_term(lm__store *s,
                                  void *ctx);
 
 /* The schema version this library writes (PRAGMA user_version). */
-#define LM__SCHEMA_VERSION 1
+#define LM__SCHEMA_VERSION 2
 
 /* PRAGMA data_version of the writing connection: it changes when another
  * connection (another process, another engine) commits.  A file store's

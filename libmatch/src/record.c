@@ -185,12 +185,20 @@ static void lm__skill_clear(lm__rskill *s)
   lm__xfree(s->canonical);
 }
 
-void lm__record_clear_skills(lm_record *r)
+void lm__record_take_skills(lm_record *r, lm__rskill **skills, size_t *n)
+{
+  *skills = r->skills;
+  *n = r->nskills;
+  r->skills = NULL;
+  r->nskills = r->capskills = 0;
+}
+
+void lm__skills_free(lm__rskill *skills, size_t n)
 {
   size_t i;
-  for (i = 0; i < r->nskills; i++)
-    lm__skill_clear(&r->skills[i]);
-  r->nskills = 0;
+  for (i = 0; i < n; i++)
+    lm__skill_clear(&skills[i]);
+  lm__xfree(skills);
 }
 
 void lm_record_free(lm_record *r)

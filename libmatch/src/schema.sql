@@ -1,4 +1,4 @@
--- schema.sql: the libmatch store, schema version 1.
+-- schema.sql: the libmatch store, schema version 2.
 --
 -- This file is the one description of the database.  The build embeds it
 -- in the library (schema.h, as the C string lm__schema_sql) and store.c
@@ -8,8 +8,12 @@
 -- and a new LM__SCHEMA_VERSION in internal.h.
 --
 -- The SQLite file is the source of truth (DESIGN.md); the in-memory index
--- is rebuilt from it.  Nothing below is derived data except the skill
--- index, which SQLite keeps itself.
+-- is rebuilt from it.  Nothing below is derived data.
+--
+-- History: version 1 kept list items and skills in tables of their own
+-- (record_item, record_skill, with an index on the canonical skill that
+-- nothing read); version 2 packs them into the record row (store.c's
+-- migration converts a version 1 file when it is opened read-write).
 --
 -- Conventions:
 --   * Record-level scalar fields are columns of `record`, named exactly as
@@ -26,9 +30,8 @@
 
 -- One row per job, seeker, employer, service point or community.
 CREATE TABLE record (
-  -- The row's key (an alias of SQLite's rowid); the child tables refer to
-  -- it.  A replaced record keeps its rowid: store.c updates the row in
-  -- place and rewrites its items and skills.
+  -- The row's key (an alias of SQLite's rowid).  A replaced record keeps
+  -- its rowid: store.c updates the row in place.
   rowid INTEGER PRIMARY KEY,
   -- lm_kind: 1 job, 2 seeker, 3 employer, 4 service point, 5 community.
   kind INTEGER NOT NULL,
@@ -83,40 +86,33 @@ CREATE TABLE record (
   point_kind TEXT,        -- station | gig-market | training | fair-venue
   population INTEGER,     -- community: residents
 
+  -- List fields and skills, packed into the row (version 2): a record is
+  -- one b-tree entry and one index entry, so a bulk load writes two
+  -- b-trees instead of four, and a replacement rewrites one row.  NULL
+  -- when the record has none.  Both are sequences of entries made of
+  -- unsigned LEB128 varints (7 bits a byte, low first, the high bit set
+  -- on all but the last byte) and UTF-8 strings, each string a varint
+  -- byte length and that many bytes (no NUL):
+  --   items:  field, value        field: the lm_field number (LM_F_GROUP,
+  --                               ...); entries by field, then in the
+  --                               order given
+  --   skills: name, canonical+, level, years+1, found_in
+  --           name: as written, or the dictionary's term; canonical+: a
+  --           string preceded by a varint of its length + 1, or the single
+  --           varint 0 when the skill was stored before it was looked up;
+  --           level: lm_skill_level (0 held, 1 required, 2 preferred);
+  --           years+1: a seeker's years of use plus one (0: unknown);
+  --           found_in: LM_FOUND_... bits (1 <skill>, 2 <text>,
+  --           4 <description>, 8 <title>); entries in the record's order
+  -- store.c writes and reads them (lm__pack_*); a malformed blob is an
+  -- error naming the record, never a guess.
+  items BLOB,
+  skills BLOB,
+
   -- A kind and id name one record; this index also gives the id order
   -- that lm__store_foreach promises.
   UNIQUE (kind, id)
 );
-
--- List fields (groups, certificates, priority groups, preferences): one
--- row per item, in the order given.  Removing a record removes its items
--- (the cascade); replacing it rewrites them.
-CREATE TABLE record_item (
-  record INTEGER NOT NULL REFERENCES record(rowid) ON DELETE CASCADE,
-  field INTEGER NOT NULL, -- the lm_field number (LM_F_GROUP, ...)
-  seq INTEGER NOT NULL,   -- 0-based position within the field's list
-  value TEXT NOT NULL,    -- the item as normalised (a group word, ...)
-  PRIMARY KEY (record, field, seq)
-) WITHOUT ROWID; -- the key is the row's place: one b-tree, not two
-
--- Skills of jobs and seekers, named in <skill> or found in the free text.
--- Removing a record removes its skills; replacing it rewrites them.
-CREATE TABLE record_skill (
-  record INTEGER NOT NULL REFERENCES record(rowid) ON DELETE CASCADE,
-  seq INTEGER NOT NULL,   -- 0-based position: the record's skill order
-  name TEXT NOT NULL,     -- as written, or the dictionary's term
-  canonical TEXT,         -- the dictionary's canonical term; NULL when
-                          -- the skill was stored before it was looked up
-  level INTEGER NOT NULL, -- lm_skill_level: 0 held, 1 required,
-                          -- 2 preferred
-  years INTEGER NOT NULL, -- seeker: years of use; -1 unknown
-  found_in INTEGER NOT NULL, -- LM_FOUND_... bits: 1 <skill>, 2 <text>,
-                             -- 4 <description>, 8 <title>
-  PRIMARY KEY (record, seq)
-) WITHOUT ROWID; -- as record_item: one b-tree (and the canonical index)
-
--- Ranking looks up "who has or needs this skill".
-CREATE INDEX record_skill_canonical ON record_skill (canonical);
 
 -- Skills-dictionary terms added at run time (lm_engine_add_skill_term),
 -- replayed over the shipped dictionary at every open in rowid order,
@@ -130,4 +126,4 @@ CREATE TABLE skill_term (
 
 -- The schema version; store.c refuses a database from a newer library
 -- and migrates an older one.  Keep equal to LM__SCHEMA_VERSION.
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

@@ -27,8 +27,10 @@
  * (lm__field(f)->name); every value is bound.
  */
 #define _GNU_SOURCE /* PTHREAD_MUTEX_RECURSIVE */
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,10 +49,6 @@ enum {
   W_FIND,
   W_INSERT,
   W_UPDATE,
-  W_CLEAR_ITEMS,
-  W_CLEAR_SKILLS,
-  W_ITEM,
-  W_SKILL,
   W_TERM,
   W_COUNT_
 };
@@ -62,10 +60,6 @@ enum {
   R_GET,
   R_EACH,
   R_SCAN,
-  R_ITEMS,
-  R_SKILLS,
-  R_SCAN_ITEMS,
-  R_SCAN_SKILLS,
   R_COUNT,
   R_TERMS,
   R_COUNT_
@@ -81,22 +75,33 @@ struct lm__store {
   int rlock_ok; /* rlock was initialised */
   sqlite3_stmt *w[W_COUNT_];
   sqlite3_stmt *r[R_COUNT_];
+  lm__buf items, skills; /* a put's packed lists (under the write lock) */
+  lm__buf rtext, rcanon; /* strings read from packed lists (under rlock) */
 };
 
+static int lm__migrate_1_to_2(sqlite3 *db);
+
 /*
- * Schema migrations: the SQL that takes a database from version `from` to
- * from + 1, run in one transaction with the version bump.  schema.sql
- * always describes the newest version and creates new databases; an
- * older database walks this table one step at a time.  When schema.sql
- * changes to version 2, add {1, "ALTER TABLE ...;"} here and raise
- * LM__SCHEMA_VERSION.  (Rebuilding a table is safe here: foreign keys are
- * switched on only after the schema is settled.)
+ * Schema migrations: what takes a database from version `from` to from +
+ * 1, run in one transaction with the version bump: SQL, then a C step
+ * for what SQL cannot say.  schema.sql always describes the newest
+ * version and creates new databases; an older database walks this table
+ * one step at a time.  To change the schema: edit schema.sql, add the
+ * step here, raise LM__SCHEMA_VERSION, and add a test that opens a file
+ * of the old version (tests/test_store.c).  (Rebuilding a table is safe
+ * here: foreign keys are switched on only after the schema is settled.)
  */
 static const struct lm__migration {
   int from;
   const char *sql;
+  int (*step)(sqlite3 *db);
 } lm__migrations[] = {
-    {0, NULL} /* end */
+    /* 1 -> 2: list items and skills packed into the record row. */
+    {1,
+     "ALTER TABLE record ADD COLUMN items BLOB;"
+     "ALTER TABLE record ADD COLUMN skills BLOB;",
+     lm__migrate_1_to_2},
+    {0, NULL, NULL} /* end */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -194,8 +199,8 @@ static int lm__name_ok(const char *name)
   return p - name <= 40;
 }
 
-/* "rowid","id","status","name",... in field order: the row layout that
- * lm__load_record reads. */
+/* "rowid","id","status","name",... in field order, then the packed
+ * lists: the row layout that lm__load_record reads. */
 static int lm__select_list(lm__buf *b)
 {
   int f, rc = lm__buf_adds(b, "rowid, id");
@@ -205,7 +210,7 @@ static int lm__select_list(lm__buf *b)
     if (lm__is_column(fi))
       rc = lm__buf_printf(b, ", \"%s\"", fi->name);
   }
-  return rc;
+  return rc == LM_OK ? lm__buf_adds(b, ", items, skills") : rc;
 }
 
 #define LM__FIRST_FIELD_COLUMN 2
@@ -261,6 +266,266 @@ static int lm__check_columns(sqlite3 *db)
   return code;
 }
 
+
+/* ------------------------------------------------------ packed lists */
+
+/*
+ * A record's list items and skills travel in two BLOB columns of its row
+ * (schema.sql gives the layout): varints and length-prefixed strings.
+ * Writing them costs a few appends to a buffer the store keeps; reading
+ * them back checks every length against the blob, so a damaged row is an
+ * error, not a read past its end.
+ */
+
+static int lm__pack_varint(lm__buf *b, uint64_t v)
+{
+  char tmp[10];
+  size_t n = 0;
+
+  do {
+    tmp[n] = (char)(v & 0x7f);
+    v >>= 7;
+    if (v != 0)
+      tmp[n] = (char)(tmp[n] | 0x80);
+    n++;
+  } while (v != 0);
+  return lm__buf_add(b, tmp, n);
+}
+
+static int lm__pack_string(lm__buf *b, const char *str, size_t n)
+{
+  int rc = lm__pack_varint(b, n);
+  return rc == LM_OK ? lm__buf_add(b, str, n) : rc;
+}
+
+static int lm__pack_item(lm__buf *b, int field, const char *value)
+{
+  int rc = lm__pack_varint(b, (uint64_t)field);
+  return rc == LM_OK ? lm__pack_string(b, value, strlen(value)) : rc;
+}
+
+/* years >= -1 (-1: unknown) is stored plus one. */
+static int lm__pack_skill(lm__buf *b, const char *name, const char *canonical,
+                          int level, int years, unsigned int found_in)
+{
+  int rc = lm__pack_string(b, name, strlen(name));
+
+  if (rc == LM_OK && canonical == NULL)
+    rc = lm__pack_varint(b, 0);
+  else if (rc == LM_OK) {
+    size_t n = strlen(canonical);
+    rc = lm__pack_varint(b, (uint64_t)n + 1);
+    if (rc == LM_OK)
+      rc = lm__buf_add(b, canonical, n);
+  }
+  if (rc == LM_OK)
+    rc = lm__pack_varint(b, (uint64_t)(level < 0 ? 0 : level));
+  if (rc == LM_OK)
+    rc = lm__pack_varint(b, (uint64_t)(years < -1 ? 0 : years + 1));
+  if (rc == LM_OK)
+    rc = lm__pack_varint(b, found_in);
+  return rc;
+}
+
+/* r's lists into s->items and s->skills (empty: none). */
+static int lm__pack_record(lm__store *s, const lm_record *r)
+{
+  int f, rc = LM_OK;
+  size_t i;
+
+  lm__buf_reset(&s->items);
+  lm__buf_reset(&s->skills);
+  for (f = 1; f < LM_F_COUNT_ && rc == LM_OK; f++)
+    for (i = 0; i < r->list[f].n && rc == LM_OK; i++)
+      rc = lm__pack_item(&s->items, f, r->list[f].items[i]);
+  for (i = 0; i < r->nskills && rc == LM_OK; i++) {
+    const lm__rskill *k = &r->skills[i];
+    rc = lm__pack_skill(&s->skills, k->name, k->canonical, k->level, k->years,
+                        k->found_in);
+  }
+  return rc;
+}
+
+/* A reading position in a packed blob. */
+typedef struct lm__unpack {
+  const unsigned char *p, *end;
+} lm__unpack;
+
+static int lm__unpack_varint(lm__unpack *u, uint64_t *out)
+{
+  uint64_t v = 0;
+  int shift;
+
+  for (shift = 0; shift < 64 && u->p < u->end; shift += 7) {
+    unsigned char c = *u->p++;
+    v |= (uint64_t)(c & 0x7f) << shift;
+    if (!(c & 0x80)) {
+      *out = v;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* A string of n bytes into tmp (NUL-terminated, grown as needed). */
+static int lm__unpack_string(lm__unpack *u, uint64_t n, lm__buf *tmp,
+                             const char **out)
+{
+  if (n > (uint64_t)(u->end - u->p) || memchr(u->p, '\0', (size_t)n))
+    return lm__fail(LM_EDB, "a packed string runs past its blob");
+  lm__buf_reset(tmp);
+  if (lm__buf_add(tmp, (const char *)u->p, (size_t)n) != LM_OK)
+    return LM_ENOMEM;
+  u->p += n;
+  *out = lm__buf_cstr(tmp);
+  return LM_OK;
+}
+
+static int lm__unpack_items(lm_record *r, const void *blob, int size,
+                            lm__buf *tmp)
+{
+  lm__unpack u = {blob, (const unsigned char *)blob + size};
+  int rc = LM_OK;
+
+  while (rc == LM_OK && u.p < u.end) {
+    uint64_t f, n;
+    const lm__field_info *fi;
+    const char *v;
+    if (!lm__unpack_varint(&u, &f) || !lm__unpack_varint(&u, &n))
+      return lm__fail(LM_EDB, "packed items are cut short");
+    fi = f < LM_F_COUNT_ ? lm__field((lm_field)f) : NULL;
+    if (fi == NULL || fi->type != LM__FT_LIST)
+      return lm__fail(LM_EDB, "packed item of field %llu is not a list item",
+                      (unsigned long long)f);
+    rc = lm__unpack_string(&u, n, tmp, &v);
+    if (rc == LM_OK)
+      rc = lm__record_set(r, (lm_field)f, v);
+  }
+  return rc;
+}
+
+static int lm__unpack_skills(lm_record *r, const void *blob, int size,
+                             lm__buf *name, lm__buf *canon)
+{
+  lm__unpack u = {blob, (const unsigned char *)blob + size};
+  int rc = LM_OK;
+
+  while (rc == LM_OK && u.p < u.end) {
+    uint64_t n, c, level, years, found;
+    const char *nm, *cn = NULL;
+    if (!lm__unpack_varint(&u, &n))
+      return lm__fail(LM_EDB, "packed skills are cut short");
+    rc = lm__unpack_string(&u, n, name, &nm);
+    if (rc != LM_OK)
+      return rc;
+    if (!lm__unpack_varint(&u, &c))
+      return lm__fail(LM_EDB, "packed skills are cut short");
+    if (c > 0 && (rc = lm__unpack_string(&u, c - 1, canon, &cn)) != LM_OK)
+      return rc;
+    if (!lm__unpack_varint(&u, &level) || !lm__unpack_varint(&u, &years) ||
+        !lm__unpack_varint(&u, &found))
+      return lm__fail(LM_EDB, "packed skills are cut short");
+    if (level > 16 || years > (uint64_t)INT_MAX || found > UINT_MAX)
+      return lm__fail(LM_EDB, "a packed skill is out of range");
+    rc = lm__record_add_skill(r, nm, cn, (int)level, (int)years - 1,
+                              (unsigned int)found);
+  }
+  return rc;
+}
+
+/* Binds a packed list as parameter col: NULL when empty. */
+static void lm__bind_packed(sqlite3_stmt *st, int col, const lm__buf *b)
+{
+  if (b->len == 0)
+    sqlite3_bind_null(st, col);
+  else
+    sqlite3_bind_blob(st, col, b->data, (int)b->len, SQLITE_STATIC);
+}
+
+/*
+ * Version 1 to 2: each record's rows of record_item and record_skill,
+ * read in record order, become its packed columns; then the two tables
+ * (and the canonical index with them) go.
+ */
+static int lm__migrate_packed(sqlite3 *db, const char *select,
+                              const char *update, int skills)
+{
+  sqlite3_stmt *sel = NULL, *upd = NULL;
+  lm__buf b = {0};
+  sqlite3_int64 cur = 0;
+  int step, rc;
+
+  rc = sqlite3_prepare_v2(db, select, -1, &sel, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, update, -1, &upd, NULL);
+  if (rc != SQLITE_OK) {
+    rc = lm__db_fail(db, rc, "migrating lists");
+    goto done;
+  }
+  rc = LM_OK;
+  for (;;) {
+    sqlite3_int64 rec = 0;
+    step = sqlite3_step(sel);
+    if (step == SQLITE_ROW)
+      rec = sqlite3_column_int64(sel, 0);
+    else if (step != SQLITE_DONE) {
+      rc = lm__db_fail(db, step, "migrating lists");
+      break;
+    }
+    if (b.len > 0 && (step == SQLITE_DONE || rec != cur)) {
+      sqlite3_bind_int64(upd, 1, cur);
+      lm__bind_packed(upd, 2, &b);
+      rc = lm__step_done(db, upd, "migrating lists");
+      lm__buf_reset(&b);
+      if (rc != LM_OK)
+        break;
+    }
+    if (step == SQLITE_DONE)
+      break;
+    cur = rec;
+    /* Column 2 is an item's value; column 1 a skill's name. */
+    if (sqlite3_column_text(sel, skills ? 1 : 2) == NULL)
+      rc = lm__fail(LM_EDB, "store: a version 1 list row of record %lld "
+                            "has no value", (long long)rec);
+    else if (!skills)
+      rc = lm__pack_item(&b, sqlite3_column_int(sel, 1),
+                         (const char *)sqlite3_column_text(sel, 2));
+    else
+      rc = lm__pack_skill(&b, (const char *)sqlite3_column_text(sel, 1),
+                          (const char *)sqlite3_column_text(sel, 2),
+                          sqlite3_column_int(sel, 3),
+                          sqlite3_column_int(sel, 4),
+                          (unsigned int)sqlite3_column_int64(sel, 5));
+    if (rc != LM_OK)
+      break;
+  }
+done:
+  sqlite3_finalize(sel);
+  sqlite3_finalize(upd);
+  lm__buf_free(&b);
+  return rc;
+}
+
+static int lm__migrate_1_to_2(sqlite3 *db)
+{
+  int rc = lm__migrate_packed(
+      db,
+      "SELECT record, field, value FROM record_item"
+      " ORDER BY record, field, seq",
+      "UPDATE record SET items = ?2 WHERE rowid = ?1", 0);
+
+  if (rc == LM_OK)
+    rc = lm__migrate_packed(
+        db,
+        "SELECT record, name, canonical, level, years, found_in"
+        " FROM record_skill ORDER BY record, seq",
+        "UPDATE record SET skills = ?2 WHERE rowid = ?1", 1);
+  if (rc == LM_OK)
+    rc = lm__exec(db, "DROP TABLE record_item; DROP TABLE record_skill;",
+                  "dropping the version 1 list tables");
+  return rc;
+}
+
 /* ------------------------------------------------------------ schema */
 
 static int lm__set_version(sqlite3 *db, int version)
@@ -313,6 +578,8 @@ static int lm__create_or_migrate(sqlite3 *db, int version)
       return lm__fail(LM_EDB, "store: no migration from schema version %d",
                       version);
     rc = lm__exec(db, m->sql, "migrating the schema");
+    if (rc == LM_OK && m->step != NULL)
+      rc = m->step(db);
     if (rc == LM_OK)
       rc = lm__set_version(db, version + 1);
     if (rc != LM_OK)
@@ -388,7 +655,8 @@ static int lm__prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
   return rc == SQLITE_OK ? LM_OK : lm__db_fail(db, rc, "preparing");
 }
 
-/* INSERT INTO record (kind, id, "status", ...) VALUES (?1, ?2, ?3, ...). */
+/* INSERT INTO record (kind, id, "status", ..., items, skills) VALUES (?1,
+ * ?2, ?3, ...). */
 static int lm__insert_sql(lm__buf *b)
 {
   int f, n = 2, rc = lm__buf_adds(b, "INSERT INTO record (kind, id");
@@ -401,7 +669,8 @@ static int lm__insert_sql(lm__buf *b)
     }
   }
   if (rc == LM_OK)
-    rc = lm__buf_adds(b, ") VALUES (?1, ?2");
+    rc = lm__buf_adds(b, ", items, skills) VALUES (?1, ?2");
+  n += 2;
   for (f = 3; f <= n && rc == LM_OK; f++)
     rc = lm__buf_printf(b, ", ?%d", f);
   /* A record already there is left alone and updated in place after:
@@ -411,7 +680,8 @@ static int lm__insert_sql(lm__buf *b)
   return rc;
 }
 
-/* UPDATE record SET "status" = ?3, ... WHERE rowid = ?1: the columns take
+/* UPDATE record SET "status" = ?3, ..., items = ?N, skills = ?N+1 WHERE
+ * rowid = ?1: the columns take
  * the same parameter numbers as in the INSERT, so one binding routine
  * serves both (?2 is unused). */
 static int lm__update_sql(lm__buf *b)
@@ -427,7 +697,8 @@ static int lm__update_sql(lm__buf *b)
     }
   }
   if (rc == LM_OK)
-    rc = lm__buf_adds(b, " WHERE rowid = ?1");
+    rc = lm__buf_printf(b, ", items = ?%d, skills = ?%d WHERE rowid = ?1", n,
+                        n + 1);
   return rc;
 }
 
@@ -442,13 +713,6 @@ static int lm__prepare_writer(lm__store *s)
       [W_ROLLBACK_TO] = "ROLLBACK TO lm_record",
       [W_DELETE] = "DELETE FROM record WHERE kind = ?1 AND id = ?2",
       [W_FIND] = "SELECT rowid FROM record WHERE kind = ?1 AND id = ?2",
-      [W_CLEAR_ITEMS] = "DELETE FROM record_item WHERE record = ?1",
-      [W_CLEAR_SKILLS] = "DELETE FROM record_skill WHERE record = ?1",
-      [W_ITEM] = "INSERT INTO record_item (record, field, seq, value)"
-                 " VALUES (?1, ?2, ?3, ?4)",
-      [W_SKILL] = "INSERT INTO record_skill"
-                  " (record, seq, name, canonical, level, years, found_in)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       /* REPLACE gives a re-added alias a new rowid, so replaying in rowid
        * order applies the terms in the order they were last added. */
       [W_TERM] = "INSERT OR REPLACE INTO skill_term (canonical, alias)"
@@ -474,19 +738,10 @@ static int lm__prepare_writer(lm__store *s)
 static int lm__prepare_reader(lm__store *s)
 {
   static const char *const fixed[R_COUNT_] = {
-      /* A read that takes several statements (a record, its items and
-       * skills) runs in one read transaction: one snapshot. */
+      /* A read that takes several statements (a foreach that gets)
+       * runs in one read transaction: one snapshot. */
       [R_BEGIN] = "BEGIN",
       [R_END] = "COMMIT",
-      [R_ITEMS] = "SELECT field, value FROM record_item WHERE record = ?1"
-                  " ORDER BY field, seq",
-      [R_SKILLS] = "SELECT name, canonical, level, years, found_in"
-                   " FROM record_skill WHERE record = ?1 ORDER BY seq",
-      /* The scan's merge join: every child row, in record order. */
-      [R_SCAN_ITEMS] = "SELECT record, field, value FROM record_item"
-                       " ORDER BY record, field, seq",
-      [R_SCAN_SKILLS] = "SELECT record, name, canonical, level, years,"
-                        " found_in FROM record_skill ORDER BY record, seq",
       [R_COUNT] = "SELECT count(*) FROM record WHERE kind = ?1",
       [R_TERMS] = "SELECT canonical, nullif(alias, canonical)"
                   " FROM skill_term ORDER BY rowid",
@@ -687,6 +942,10 @@ void lm__store_close(lm__store *s)
   sqlite3_close_v2(s->db);
   if (s->rlock_ok)
     pthread_mutex_destroy(&s->rlock);
+  lm__buf_free(&s->items);
+  lm__buf_free(&s->skills);
+  lm__buf_free(&s->rtext);
+  lm__buf_free(&s->rcanon);
   lm__xfree(s);
 }
 
@@ -852,8 +1111,8 @@ static int lm__in_transaction(lm__store *s, const char *what)
   return LM_OK;
 }
 
-/* Deletes the record of kind and id; its items and skills go with it
- * (ON DELETE CASCADE). */
+/* Deletes the record of kind and id (its items and skills are in its
+ * row). */
 static int lm__delete(lm__store *s, lm_kind kind, const char *id,
                       int *existed)
 {
@@ -868,9 +1127,11 @@ static int lm__delete(lm__store *s, lm_kind kind, const char *id,
   return rc;
 }
 
-/* Binds the field columns, ?3 onwards, of W_INSERT or W_UPDATE.  Unset
- * fields stay NULL (cleared in one call rather than one per column). */
-static void lm__bind_columns(sqlite3_stmt *st, const lm_record *r)
+/* Binds the field columns, ?3 onwards, of W_INSERT or W_UPDATE, then the
+ * packed lists.  Unset fields stay NULL (cleared in one call rather than
+ * one per column). */
+static void lm__bind_columns(lm__store *s, sqlite3_stmt *st,
+                             const lm_record *r)
 {
   int f, col = 3;
 
@@ -889,6 +1150,8 @@ static void lm__bind_columns(sqlite3_stmt *st, const lm_record *r)
       sqlite3_bind_text(st, col, r->text[f], -1, SQLITE_STATIC);
     col++;
   }
+  lm__bind_packed(st, col, &s->items);
+  lm__bind_packed(st, col + 1, &s->skills);
 }
 
 /* The rowid of the stored record of kind and id, or 0 when none. */
@@ -911,27 +1174,12 @@ static int lm__find(lm__store *s, lm_kind kind, const char *id,
   return rc;
 }
 
-static int lm__clear_children(lm__store *s, sqlite3_int64 rowid)
-{
-  int rc;
-
-  sqlite3_bind_int64(s->w[W_CLEAR_ITEMS], 1, rowid);
-  rc = lm__step_done(s->db, s->w[W_CLEAR_ITEMS], "replacing list items");
-  if (rc == LM_OK) {
-    sqlite3_bind_int64(s->w[W_CLEAR_SKILLS], 1, rowid);
-    rc = lm__step_done(s->db, s->w[W_CLEAR_SKILLS], "replacing skills");
-  }
-  return rc;
-}
-
 /*
- * Writes the record's row.  A new record is inserted.  A stored one is
- * updated in place and its items and skills cleared for the new ones: the
- * rowid stays, the (kind, id) index is not touched, and clearing the
- * children by their key is far cheaper than the cascade of a delete
- * (measured: a replacement costs 60% of delete + insert).  Looking the id
- * up first costs a new record less than trying the insert and catching
- * the conflict would cost a replaced one.
+ * Writes the record's row, its lists packed in (s->items, s->skills).  A
+ * new record is inserted.  A stored one is updated in place: the rowid
+ * stays and the (kind, id) index is not touched.  The insert goes first
+ * (ON CONFLICT DO NOTHING), so a bulk load of new records needs no
+ * lookup; only a replacement pays for one.
  */
 static int lm__write_row(lm__store *s, const lm_record *r,
                          sqlite3_int64 *rowid, int *existed)
@@ -940,7 +1188,7 @@ static int lm__write_row(lm__store *s, const lm_record *r,
   int rc;
 
   *existed = 0;
-  lm__bind_columns(st, r);
+  lm__bind_columns(s, st, r);
   sqlite3_bind_int(st, 1, (int)r->kind);
   sqlite3_bind_text(st, 2, r->id, -1, SQLITE_STATIC);
   rc = lm__step_done(s->db, st, "writing a record");
@@ -950,7 +1198,7 @@ static int lm__write_row(lm__store *s, const lm_record *r,
     *rowid = sqlite3_last_insert_rowid(s->db);
     return LM_OK;
   }
-  /* There already: the row keeps its rowid, its children are rewritten. */
+  /* There already: the row keeps its rowid and is rewritten. */
   rc = lm__find(s, r->kind, r->id, rowid);
   if (rc == LM_OK && *rowid == 0)
     rc = lm__fail(LM_EDB, "store: a record neither inserted nor found");
@@ -958,60 +1206,14 @@ static int lm__write_row(lm__store *s, const lm_record *r,
     return rc;
   *existed = 1;
   st = s->w[W_UPDATE];
-  lm__bind_columns(st, r);
+  lm__bind_columns(s, st, r);
   sqlite3_bind_int64(st, 1, *rowid);
-  rc = lm__clear_children(s, *rowid);
-  if (rc == LM_OK)
-    rc = lm__step_done(s->db, st, "writing a record");
-  return rc;
+  return lm__step_done(s->db, st, "writing a record");
 }
 
-static int lm__insert_items(lm__store *s, const lm_record *r,
-                            sqlite3_int64 rowid)
-{
-  sqlite3_stmt *st = s->w[W_ITEM];
-  int f, rc = LM_OK;
-  size_t i;
-
-  for (f = 1; f < LM_F_COUNT_ && rc == LM_OK; f++) {
-    for (i = 0; i < r->list[f].n && rc == LM_OK; i++) {
-      sqlite3_bind_int64(st, 1, rowid);
-      sqlite3_bind_int(st, 2, f);
-      sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-      sqlite3_bind_text(st, 4, r->list[f].items[i], -1, SQLITE_STATIC);
-      rc = lm__step_done(s->db, st, "inserting a list item");
-    }
-  }
-  return rc;
-}
-
-static int lm__insert_skills(lm__store *s, const lm_record *r,
-                             sqlite3_int64 rowid)
-{
-  sqlite3_stmt *st = s->w[W_SKILL];
-  int rc = LM_OK;
-  size_t i;
-
-  for (i = 0; i < r->nskills && rc == LM_OK; i++) {
-    const lm__rskill *k = &r->skills[i];
-    sqlite3_bind_int64(st, 1, rowid);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-    sqlite3_bind_text(st, 3, k->name, -1, SQLITE_STATIC);
-    if (k->canonical)
-      sqlite3_bind_text(st, 4, k->canonical, -1, SQLITE_STATIC);
-    else
-      sqlite3_bind_null(st, 4);
-    sqlite3_bind_int(st, 5, k->level);
-    sqlite3_bind_int(st, 6, k->years);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)k->found_in);
-    rc = lm__step_done(s->db, st, "inserting a skill");
-  }
-  return rc;
-}
-
-/* A put takes several statements; it is atomic as part of the caller's
- * transaction or savepoint, which a failure must roll back (the engine
- * and ingest do). */
+/* A put is one row; a replacement takes two statements, atomic as part
+ * of the caller's transaction or savepoint, which a failure must roll
+ * back (the engine and ingest do). */
 int lm__store_put(lm__store *s, const lm_record *r, int *replaced)
 {
   sqlite3_int64 rowid = 0;
@@ -1024,11 +1226,9 @@ int lm__store_put(lm__store *s, const lm_record *r, int *replaced)
     return rc;
   if (r == NULL || lm__kind_name(r->kind) == NULL)
     return lm__fail(LM_EINVAL, "store: put: no record or a bad kind");
-  rc = lm__write_row(s, r, &rowid, &existed);
+  rc = lm__pack_record(s, r);
   if (rc == LM_OK)
-    rc = lm__insert_items(s, r, rowid);
-  if (rc == LM_OK)
-    rc = lm__insert_skills(s, r, rowid);
+    rc = lm__write_row(s, r, &rowid, &existed);
   if (rc != LM_OK) {
     lm__tx_lost(s);
     return lm__fail_prefix(rc, "%s %s: ", lm__kind_name(r->kind), r->id);
@@ -1132,7 +1332,7 @@ static int lm__bad_row(int rc, lm_kind kind, const char *id)
 /* Scalar fields from a row of R_GET or R_EACH, in field order: a free
  * text that sets other fields (salary, age) comes before them, so the
  * stored values, set or unset, have the last word. */
-static int lm__load_columns(lm_record *r, sqlite3_stmt *st)
+static int lm__load_columns(lm_record *r, sqlite3_stmt *st, int *next)
 {
   int f, col = LM__FIRST_FIELD_COLUMN, rc = LM_OK;
 
@@ -1155,129 +1355,41 @@ static int lm__load_columns(lm_record *r, sqlite3_stmt *st)
     }
     col++;
   }
+  *next = col;
   return rc;
 }
 
-/*
- * A record's items and skills come from one of two places: a query per
- * record (get, foreach), or, for a scan, cursors that walk each child
- * table once in record order beside the records (a merge join: a scan
- * of a million records would otherwise run two million small queries).
- */
-typedef struct lm__children {
-  sqlite3_stmt *items, *skills;
-  int items_row, skills_row; /* 1 while the cursor is on a row */
-} lm__children;
-
-static int lm__child_step(lm__store *s, sqlite3_stmt *st, int *row,
-                          const char *what)
-{
-  int step = sqlite3_step(st);
-
-  *row = step == SQLITE_ROW;
-  if (step == SQLITE_ROW || step == SQLITE_DONE)
-    return LM_OK;
-  return lm__db_fail(s->rdb, step, what);
-}
-
-/* Moves a scan cursor to the first row of `rowid` (or past it). */
-static int lm__child_seek(lm__store *s, sqlite3_stmt *st, int *row,
-                          sqlite3_int64 rowid, const char *what)
+/* The packed lists of the row, from column col on. */
+static int lm__load_packed(lm__store *s, lm_record *r, sqlite3_stmt *st,
+                           int col)
 {
   int rc = LM_OK;
 
-  while (rc == LM_OK && *row && sqlite3_column_int64(st, 0) < rowid)
-    rc = lm__child_step(s, st, row, what);
-  return rc;
-}
-
-static int lm__item_of(lm_record *r, sqlite3_stmt *st, int col)
-{
-  int f = sqlite3_column_int(st, col);
-  const lm__field_info *fi = lm__field((lm_field)f);
-  const char *v = (const char *)sqlite3_column_text(st, col + 1);
-
-  if (fi == NULL || fi->type != LM__FT_LIST || v == NULL)
-    return lm__fail(LM_EDB, "item of field %d is not a list item", f);
-  return lm__record_set(r, (lm_field)f, v);
-}
-
-static int lm__skill_of(lm_record *r, sqlite3_stmt *st, int col)
-{
-  const char *name = (const char *)sqlite3_column_text(st, col);
-  const char *canonical = (const char *)sqlite3_column_text(st, col + 1);
-
-  if (name == NULL)
-    return lm__fail(LM_EDB, "a skill has no name");
-  return lm__record_add_skill(r, name, canonical,
-                              sqlite3_column_int(st, col + 2),
-                              sqlite3_column_int(st, col + 3),
-                              (unsigned int)sqlite3_column_int64(st, col + 4));
-}
-
-static int lm__load_items(lm__store *s, lm_record *r, sqlite3_int64 rowid)
-{
-  sqlite3_stmt *st = s->r[R_ITEMS];
-  int step, rc = LM_OK;
-
-  sqlite3_bind_int64(st, 1, rowid);
-  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-    rc = lm__item_of(r, st, 0);
-  if (rc == LM_OK && step != SQLITE_DONE)
-    rc = lm__db_fail(s->rdb, step, "reading list items");
-  sqlite3_reset(st);
-  return rc;
-}
-
-static int lm__load_skills(lm__store *s, lm_record *r, sqlite3_int64 rowid)
-{
-  sqlite3_stmt *st = s->r[R_SKILLS];
-  int step, rc = LM_OK;
-
-  sqlite3_bind_int64(st, 1, rowid);
-  while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-    rc = lm__skill_of(r, st, 0);
-  if (rc == LM_OK && step != SQLITE_DONE)
-    rc = lm__db_fail(s->rdb, step, "reading skills");
-  sqlite3_reset(st);
-  return rc;
-}
-
-/* The record's children from the scan cursors. */
-static int lm__merge_children(lm__store *s, lm__children *c, lm_record *r,
-                              sqlite3_int64 rowid)
-{
-  int rc = lm__child_seek(s, c->items, &c->items_row, rowid,
-                          "reading list items");
-
-  while (rc == LM_OK && c->items_row &&
-         sqlite3_column_int64(c->items, 0) == rowid) {
-    rc = lm__item_of(r, c->items, 1);
-    if (rc == LM_OK)
-      rc = lm__child_step(s, c->items, &c->items_row, "reading list items");
+  if (sqlite3_column_type(st, col) != SQLITE_NULL) {
+    const void *blob = sqlite3_column_blob(st, col);
+    if (blob == NULL)
+      return lm__fail(LM_ENOMEM, "out of memory");
+    rc = lm__unpack_items(r, blob, sqlite3_column_bytes(st, col), &s->rtext);
   }
-  if (rc == LM_OK)
-    rc = lm__child_seek(s, c->skills, &c->skills_row, rowid,
-                        "reading skills");
-  while (rc == LM_OK && c->skills_row &&
-         sqlite3_column_int64(c->skills, 0) == rowid) {
-    rc = lm__skill_of(r, c->skills, 1);
-    if (rc == LM_OK)
-      rc = lm__child_step(s, c->skills, &c->skills_row, "reading skills");
+  if (rc == LM_OK && sqlite3_column_type(st, col + 1) != SQLITE_NULL) {
+    const void *blob = sqlite3_column_blob(st, col + 1);
+    if (blob == NULL)
+      return lm__fail(LM_ENOMEM, "out of memory");
+    rc = lm__unpack_skills(r, blob, sqlite3_column_bytes(st, col + 1),
+                           &s->rtext, &s->rcanon);
   }
   return rc;
 }
 
 /* Rebuilds the record on the current row of R_GET, R_EACH or R_SCAN,
  * through the record layer's setters, so that it is the record that was
- * stored.  Children come from `c` when given (a scan), else by query. */
+ * stored.  Under rlock (the unpacking buffers). */
 static int lm__load_record(lm__store *s, lm_kind kind, sqlite3_stmt *st,
-                           lm__children *c, lm_record **out)
+                           lm_record **out)
 {
-  sqlite3_int64 rowid = sqlite3_column_int64(st, 0);
   const char *id = (const char *)sqlite3_column_text(st, 1);
   lm_record *r = NULL;
-  int rc;
+  int col, rc;
 
   *out = NULL;
   if (id == NULL)
@@ -1287,13 +1399,9 @@ static int lm__load_record(lm__store *s, lm_kind kind, sqlite3_stmt *st,
     return rc == LM_ENOMEM ? rc
                            : lm__fail_prefix(LM_EDB, "store: stored %s: ",
                                              lm__kind_name(kind));
-  rc = lm__load_columns(r, st);
-  if (rc == LM_OK && c != NULL)
-    rc = lm__merge_children(s, c, r, rowid);
-  if (rc == LM_OK && c == NULL)
-    rc = lm__load_items(s, r, rowid);
-  if (rc == LM_OK && c == NULL)
-    rc = lm__load_skills(s, r, rowid);
+  rc = lm__load_columns(r, st, &col);
+  if (rc == LM_OK)
+    rc = lm__load_packed(s, r, st, col);
   if (rc != LM_OK) {
     rc = lm__bad_row(rc, kind, r->id);
     lm_record_free(r);
@@ -1322,7 +1430,7 @@ int lm__store_get(lm__store *s, lm_kind kind, const char *id,
   sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
   step = sqlite3_step(st);
   if (step == SQLITE_ROW)
-    rc = lm__load_record(s, kind, st, NULL, out);
+    rc = lm__load_record(s, kind, st, out);
   else if (step == SQLITE_DONE)
     rc = lm__fail(LM_ENOTFOUND, "no %s with id %s", lm__kind_name(kind), id);
   else
@@ -1394,7 +1502,7 @@ int lm__store_foreach(lm__store *s, lm_kind kind,
   sqlite3_bind_int(st, 1, (int)kind);
   while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
     lm_record *r;
-    rc = lm__load_record(s, kind, st, NULL, &r);
+    rc = lm__load_record(s, kind, st, &r);
     if (rc == LM_OK) {
       rc = each(ctx, r);
       lm_record_free(r);
@@ -1409,13 +1517,12 @@ int lm__store_foreach(lm__store *s, lm_kind kind,
 
 /*
  * As lm__store_foreach, in storage order rather than id order, for a
- * caller that reads everything (the index at open): the records and
- * their children are each read in one pass.
+ * caller that reads everything (the index at open): one pass over the
+ * record table, without the id index.
  */
 int lm__store_scan(lm__store *s, lm_kind kind,
                    int (*each)(void *ctx, const lm_record *r), void *ctx)
 {
-  lm__children c;
   sqlite3_stmt *st;
   int began, step = SQLITE_DONE, rc;
 
@@ -1425,19 +1532,14 @@ int lm__store_scan(lm__store *s, lm_kind kind,
   if (rc != LM_OK)
     return rc;
   st = s->r[R_SCAN];
-  c.items = s->r[R_SCAN_ITEMS];
-  c.skills = s->r[R_SCAN_SKILLS];
   if (sqlite3_stmt_busy(st)) {
     lm__read_leave(s, began);
     return lm__fail(LM_EINVAL, "store: scan inside scan");
   }
   sqlite3_bind_int(st, 1, (int)kind);
-  rc = lm__child_step(s, c.items, &c.items_row, "reading list items");
-  if (rc == LM_OK)
-    rc = lm__child_step(s, c.skills, &c.skills_row, "reading skills");
   while (rc == LM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
     lm_record *r;
-    rc = lm__load_record(s, kind, st, &c, &r);
+    rc = lm__load_record(s, kind, st, &r);
     if (rc == LM_OK) {
       rc = each(ctx, r);
       lm_record_free(r);
@@ -1446,8 +1548,6 @@ int lm__store_scan(lm__store *s, lm_kind kind,
   if (rc == LM_OK && step != SQLITE_DONE)
     rc = lm__db_fail(s->rdb, step, "reading records");
   sqlite3_reset(st);
-  sqlite3_reset(c.items);
-  sqlite3_reset(c.skills);
   lm__read_leave(s, began);
   return rc;
 }

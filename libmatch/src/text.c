@@ -8,6 +8,7 @@
  * is kept as written elsewhere.
  */
 #define _POSIX_C_SOURCE 200809L
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -111,6 +112,25 @@ size_t lm__utf8_encode(uint32_t cp, char *out)
   return 4;
 }
 
+/* One bit per code point of the CJK blocks where the table lies: set for
+ * the traditional ones.  Most ideographs in our text are simplified
+ * already; the bit answers for them without a search.  (A key outside
+ * [LO, HI) would still be found by the search.) */
+#define LM__T2S_LO 0x3400u
+#define LM__T2S_HI 0xA000u
+static uint64_t lm__t2s_bits[(LM__T2S_HI - LM__T2S_LO) / 64];
+static pthread_once_t lm__t2s_once = PTHREAD_ONCE_INIT;
+
+static void lm__t2s_init(void)
+{
+  size_t i;
+  for (i = 0; i < LM__T2S_COUNT; i++) {
+    uint32_t k = lm__t2s_table[i][0] - LM__T2S_LO;
+    if (lm__t2s_table[i][0] >= LM__T2S_LO && lm__t2s_table[i][0] < LM__T2S_HI)
+      lm__t2s_bits[k / 64] |= (uint64_t)1 << (k % 64);
+  }
+}
+
 uint32_t lm__t2s(uint32_t cp)
 {
   size_t lo = 0, hi = LM__T2S_COUNT;
@@ -119,6 +139,12 @@ uint32_t lm__t2s(uint32_t cp)
    * (ASCII, punctuation), which is most of what fold sees. */
   if (cp < lm__t2s_table[0][0] || cp > lm__t2s_table[LM__T2S_COUNT - 1][0])
     return cp;
+  if (cp >= LM__T2S_LO && cp < LM__T2S_HI) {
+    pthread_once(&lm__t2s_once, lm__t2s_init);
+    if (!(lm__t2s_bits[(cp - LM__T2S_LO) / 64] &
+          ((uint64_t)1 << ((cp - LM__T2S_LO) % 64))))
+      return cp;
+  }
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (lm__t2s_table[mid][0] < cp)

@@ -193,7 +193,9 @@ static const lm__espec *lm__espec_find(lm_kind kind, int in,
   size_t i;
   for (i = 0; i < sizeof lm__elements / sizeof lm__elements[0]; i++) {
     const lm__espec *s = &lm__elements[i];
-    if ((s->kinds & K(kind)) && s->in == in && strcmp(s->name, name) == 0)
+    /* The first byte before the call: it settles most of the table. */
+    if ((s->kinds & K(kind)) && s->in == in && s->name[0] == name[0] &&
+        strcmp(s->name, name) == 0)
       return s;
   }
   return NULL;
@@ -452,10 +454,15 @@ static int lm__name_end(lm__xin *in, size_t i)
   return LM_OK;
 }
 
-static int lm__name_char(unsigned char c)
+/* The bytes that end a name in a tag; a table, as the scanner asks for
+ * every byte of every name. */
+static const unsigned char lm__name_stop[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1, ['='] = 1, ['/'] = 1,
+    ['>'] = 1, ['<'] = 1, ['"'] = 1, ['\''] = 1, ['?'] = 1};
+
+static inline int lm__name_char(unsigned char c)
 {
-  return !lm__is_space(c) && c != '=' && c != '/' && c != '>' && c != '<' &&
-         c != '"' && c != '\'' && c != '?';
+  return !lm__name_stop[c];
 }
 
 /* After a comment or PI: back to the prolog or to the content. */
@@ -645,8 +652,8 @@ static long lm__newlines(const unsigned char *p, size_t n)
 }
 
 /* Where a run of bytes that cannot change the state ends: character data
- * up to '<', a quoted value up to its quote.  Most of a document is
- * these, so they go at memchr's pace. */
+ * up to '<', an end tag up to '>', a quoted value up to its quote.  Most
+ * of a document is these, so they go at memchr's pace. */
 static size_t lm__skip_run(lm__xin *in, const unsigned char *p, size_t i,
                            size_t n)
 {
@@ -655,6 +662,8 @@ static size_t lm__skip_run(lm__xin *in, const unsigned char *p, size_t i,
 
   if (in->state == LM__S_TEXT)
     stop = '<';
+  else if (in->state == LM__S_ETAG)
+    stop = '>';
   else if (in->state == LM__S_DQ)
     stop = '"';
   else if (in->state == LM__S_SQ)
@@ -668,6 +677,31 @@ static size_t lm__skip_run(lm__xin *in, const unsigned char *p, size_t i,
   return (size_t)(q - p);
 }
 
+/* The name in a start tag from p[i] (a name byte) on, at once: hashed
+ * and counted as lm__name_byte does it a byte at a time.  Returns the
+ * index of the run's last byte (or of the byte that made it too long). */
+static size_t lm__name_run(lm__xin *in, const unsigned char *p, size_t i,
+                           size_t n)
+{
+  uint64_t h = in->in_name ? in->name_hash : LM__FNV_OFFSET;
+  size_t len = in->in_name ? in->name_len : 0;
+
+  in->in_name = 1;
+  for (; i < n && lm__name_char(p[i]); i++) {
+    h = (h ^ p[i]) * LM__FNV_PRIME;
+    if (++len > LM__XML_NAME_MAX) {
+      in->name_hash = h;
+      in->name_len = len;
+      lm__cut(in, i, "line %ld: a name longer than %d bytes", in->mark,
+              LM__XML_NAME_MAX);
+      return i;
+    }
+  }
+  in->name_hash = h;
+  in->name_len = len;
+  return i - 1;
+}
+
 static int lm__scan(lm__xin *in, const unsigned char *p, size_t n)
 {
   size_t i;
@@ -679,6 +713,13 @@ static int lm__scan(lm__xin *in, const unsigned char *p, size_t n)
     if (i == n)
       break;
     c = p[i];
+    if (in->state == LM__S_STAG && lm__name_char(c)) {
+      /* Names are most of a tag; no name byte is '<' or a newline. */
+      i = lm__name_run(in, p, i, n);
+      if (in->rc != LM_OK)
+        return in->rc;
+      continue;
+    }
     if (c == '\n')
       in->line++;
     else if (c == '<') {
@@ -1657,7 +1698,12 @@ static int lm__read(lm__xin *in, const lm__xml_sink *sink)
   sax.comment = lm__sax_comment;
   sax.processingInstruction = lm__sax_pi;
   sax.serror = lm__xml_error;
-  d->ctxt = xmlCreatePushParserCtxt(&sax, d, NULL, 0, in->path);
+  /* No name for a buffer: libxml2 would look for the directory of
+   * "(memory)", find no '/', and call getcwd() on every read (a fifth of
+   * a small ingest under the sanitizers), for resolving relative URIs
+   * that this reader never loads.  Our messages use in->path. */
+  d->ctxt = xmlCreatePushParserCtxt(&sax, d, NULL, 0,
+                                    in->fd >= 0 ? in->path : NULL);
   if (d->ctxt == NULL) {
     rc = lm__fail(LM_ENOMEM, "out of memory");
   } else {
