@@ -4,6 +4,7 @@
 #ifndef LM_TEST_HELPERS_H
 #define LM_TEST_HELPERS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,75 @@ static inline char *lmt_slurp(const char *path, size_t *len)
       *len = (size_t)n;
   }
   return buf;
+}
+
+/*
+ * An OR-Library assignment instance, tests/data/assignment/NAME.txt: its
+ * size n, then the n x n costs row by row.  *costs is a new array
+ * (free()).  Returns 0, or -1 when the file is missing or malformed
+ * (short, trailing data, a cost outside 1..100).
+ */
+static inline int lmt_lap_read(const char *name, size_t *n, int64_t **costs)
+{
+  char path[4096], rel[512], *text, *p, *end;
+  size_t i, nn;
+  unsigned long size;
+  int64_t *c;
+  int trailing;
+
+  snprintf(rel, sizeof rel, "tests/data/assignment/%s.txt", name);
+  text = lmt_slurp(LMT_SRCPATH(path, rel), NULL);
+  if (text == NULL)
+    return -1;
+  size = strtoul(text, &end, 10);
+  if (end == text || size == 0 || size > 100000) {
+    free(text);
+    return -1;
+  }
+  nn = (size_t)size * size;
+  c = malloc(nn * sizeof *c);
+  p = end;
+  for (i = 0; c && i < nn; i++) {
+    long v = strtol(p, &end, 10);
+    if (end == p || v < 1 || v > 100)
+      break;
+    c[i] = v;
+    p = end;
+  }
+  while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+    p++;
+  trailing = *p != '\0';
+  free(text);
+  if (c == NULL || i < nn || trailing) {
+    free(c);
+    return -1;
+  }
+  *n = size;
+  *costs = c;
+  return 0;
+}
+
+/* NAME's optimal value in tests/data/assignment/assignopt.txt (lines
+ * "name value"), or -1 when it is not there. */
+static inline long lmt_lap_optimum(const char *name)
+{
+  char path[4096], word[64], *text, *line;
+  long v, found = -1;
+
+  text = lmt_slurp(LMT_SRCPATH(path, "tests/data/assignment/assignopt.txt"),
+                   NULL);
+  if (text == NULL)
+    return -1;
+  for (line = text; line && *line; line = strchr(line, '\n')) {
+    while (*line == '\n')
+      line++;
+    if (sscanf(line, "%63s %ld", word, &v) == 2 && !strcmp(word, name)) {
+      found = v;
+      break;
+    }
+  }
+  free(text);
+  return found;
 }
 
 #endif

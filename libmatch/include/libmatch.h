@@ -23,12 +23,14 @@
  * until that object changes or is freed.  A constructor that fails leaves
  * `*out` NULL.
  *
- * This header is C89-clean.
+ * This header is C89-clean, but for <stdint.h> (int64_t, for
+ * lm_assign_solve), which every C compiler in use ships.
  */
 #ifndef LIBMATCH_H
 #define LIBMATCH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,6 +110,16 @@ LM_EXTERN void lm_free(void *p);
                                       one document, bad ones included */
 #define LM_MAX_DEPTH 64            /* levels of XML elements, the root
                                       being one */
+
+/*
+ * What lm_assign_solve takes, so that every price, path length and total
+ * it computes, and a caller's sum of its prices, fit in int64_t (going
+ * over is LM_EINVAL, the message naming the row and column of the cost).
+ */
+#define LM_MAX_ASSIGN_COST ((int64_t)1 << 40) /* |cost| of one pair,
+                                      1,099,511,627,776 */
+#define LM_MAX_ASSIGN_SIDE 1048576 /* rows or columns, whichever are
+                                      fewer (2^20) */
 
 /* ------------------------------------------------------------- the engine */
 
@@ -884,6 +896,53 @@ LM_EXTERN int lm_assignment_write_xml(const lm_assignment *a,
  * *len bytes (len may be NULL), freed with lm_free. */
 LM_EXTERN int lm_assignment_write_xml_buffer(const lm_assignment *a,
                                              char **out, size_t *len);
+
+/*
+ * The dense assignment problem on its own, without an engine: the optimal
+ * mode for one opening per job and every pair acceptable, as in the
+ * OR-Library's assign100 ... assign800.  Jonker and Volgenant's algorithm
+ * on integer costs, exact; doc/BATCH.md ("The dense solver") gives its
+ * cost: a few milliseconds for 800 x 800.
+ */
+
+/** lm_assign_solve's flag: the largest total instead of the least. */
+#define LM_ASSIGN_MAXIMIZE 0x1u
+/** In col_of_row: the row has no column (only when rows > cols). */
+#define LM_ASSIGN_NONE ((size_t)-1)
+
+/**
+ * Assigns rows to columns, each at most once, so that the smaller side is
+ * assigned entirely (every row when rows <= cols, every column when
+ * rows > cols) and the sum of the chosen costs is the least possible (the
+ * largest with LM_ASSIGN_MAXIMIZE).  `cost` is rows x cols, row-major:
+ * cost[i * cols + j] is row i's cost for column j; read only, may be
+ * NULL when rows or cols is 0.  Ties between optima are broken the same
+ * way for the same input.
+ *
+ * Each output may be NULL; on failure none is written:
+ * - col_of_row[rows]: row i's column, or LM_ASSIGN_NONE;
+ * - total: the sum of the chosen costs;
+ * - row_price[rows] u and col_price[cols] v: the certificate that no
+ *   assignment does better (LP duality).  Minimising: u[i] + v[j] <=
+ *   cost[i][j] for every pair, with equality for every chosen pair; the
+ *   larger side's prices (v when rows <= cols, a square matrix included;
+ *   u when rows > cols) are <= 0, and 0 for its members left unassigned;
+ *   and sum u + sum v == total.  Maximising: the same with >= for both
+ *   inequalities (u[i] + v[j] >= cost[i][j], the larger side's prices
+ *   >= 0).
+ *
+ * Time O(n^2 m) at worst for n = min(rows, cols) and m = max(rows, cols),
+ * far less on most inputs; memory O(m), plus a copy of the costs when
+ * maximising or when rows > cols.  Needs no engine; any thread.
+ * Returns LM_OK, LM_EINVAL (cost NULL for a non-empty matrix, rows x cols
+ * overflowing size_t, min(rows, cols) > LM_MAX_ASSIGN_SIDE, a cost beyond
+ * LM_MAX_ASSIGN_COST in magnitude: the message names its row and column,
+ * unknown flags) or LM_ENOMEM.
+ */
+LM_EXTERN int lm_assign_solve(size_t rows, size_t cols, const int64_t *cost,
+                              unsigned int flags, size_t *col_of_row,
+                              int64_t *row_price, int64_t *col_price,
+                              int64_t *total);
 
 #ifdef __cplusplus
 }

@@ -10,7 +10,8 @@
  *   store (store.c, schema.sql)    SQLite, the source of truth
  *   index (index.c)        features, postings, grid, vocabularies
  *   rank (rank.c)          exact top-k both ways, advice, refresh
- *   batch (batch.c, batch_algo.c)  fairs: stable, optimal, priority
+ *   batch (batch.c, batch_algo.c, assign.c)  fairs: stable, optimal,
+ *                          priority; the dense assignment
  *   api (engine.c, ingest.c, report.c; api.h)  libmatch.h
  */
 #ifndef LM_INTERNAL_H

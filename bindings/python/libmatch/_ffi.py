@@ -11,7 +11,7 @@ import ctypes
 import ctypes.util
 import os
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int,
-                    c_long, c_size_t, c_uint, c_void_p)
+                    c_int64, c_long, c_size_t, c_uint, c_void_p)
 from typing import List, Optional
 
 from .errors import LM_OK, error_for
@@ -67,6 +67,11 @@ FAIR_MODES = {"stable_seeker": 1, "stable_employer": 2, "optimal": 3,
 UNMATCHED = {1: "no_acceptable_job", 2: "outside_top_k",
              3: "filled_by_higher", 4: "not_chosen"}
 CHANGES = {1: "gained", 2: "lost", 3: "moved"}
+
+LM_ASSIGN_MAXIMIZE = 0x1
+LM_ASSIGN_NONE = c_size_t(-1).value  # (size_t)-1
+LM_MAX_ASSIGN_COST = 1 << 40
+LM_MAX_ASSIGN_SIDE = 1 << 20
 
 # ---------------------------------------------------------------- types
 
@@ -376,6 +381,11 @@ _declare("lm_assignment_write_xml", c_int, [P(Assignment), c_char_p],
          check=True)
 _declare("lm_assignment_write_xml_buffer", c_int,
          [P(Assignment), P(c_void_p), P(c_size_t)], check=True)
+
+# the dense assignment problem
+_declare("lm_assign_solve", c_int,
+         [c_size_t, c_size_t, P(c_int64), c_uint, P(c_size_t), P(c_int64),
+          P(c_int64), P(c_int64)], check=True)
 
 
 def text(b: Optional[bytes]) -> Optional[str]:
