@@ -8,8 +8,8 @@
  * the number of the last operation done to a pipe: those operations are
  * committed.  The parent kills it with SIGKILL after a random delay, then
  * reopens the store with the library and checks:
- *   - SQLite's PRAGMA integrity_check says ok, and no item or skill row
- *     belongs to a record that is not there (no half record);
+ *   - SQLite's PRAGMA integrity_check says ok (a record is one row, its
+ *     lists packed in it);
  *   - every record the child reported committed is there, at a version
  *     no older than the one reported and no newer than one it attempted;
  *   - every record there is whole: each field equal to the generated
@@ -41,7 +41,7 @@
 #include "internal.h"
 #include "libmatch.h"
 
-#define PLAN_OPS 12000 /* operations in the plan */
+#define PLAN_OPS 36000 /* operations in the plan: more than 24 kills use */
 #define GROUP 24       /* operations per group (one call, or one put each) */
 #define BATCH 8        /* batch_size of the child's ingests */
 #define ROUNDS 24      /* kills, at least 20 (issue 7) */
