@@ -6,21 +6,29 @@
  * the key groups, and XML.  doc/BATCH.md is the user's account.
  *
  * Scoring.  A run scores every pair the hard filters could keep, once,
- * with lm__filter_score and the scorer lm_rank_jobs would build from the
- * same query (lm__rank_scorer): the same filters, the same doubles.  A
- * grid over the fair's jobs skips, exactly, the jobs beyond a seeker's
- * commute reach (COMMUTE would exclude them).  The scored pairs are kept
- * with the run, so that a repair after a withdrawal or changed openings
- * builds the lists again without scoring.
+ * with lm__filter_score_jobs (lm__filter_score, seeker by seeker) and the
+ * scorer lm_rank_jobs would build from the same query (lm__rank_scorer):
+ * the same filters, the same doubles.  A grid over the fair's jobs skips,
+ * exactly, the jobs beyond a seeker's commute reach (COMMUTE would
+ * exclude them).  The seekers are scored in blocks by as many threads as
+ * there are processors, and the blocks put together in order: the same
+ * pairs whatever the threads did.  Every acceptable pair is kept with the
+ * run, so that a repair after a withdrawal or changed openings builds the
+ * lists again without scoring; each seeker's list is sorted as far as the
+ * top K needs.
  *
  * Locks: a run holds the engine's index shared while it scores and
- * explains, as a query does.
+ * explains, as a query does; its threads read the index under that.
  */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "api.h"
 
@@ -28,6 +36,10 @@
 #define LM__SCALE 1e6
 /* Side of a cell of the fair's job grid, degrees. */
 #define LM__FAIR_CELL 0.02
+/* Threads that score a fair, at most. */
+#define LM__FAIR_THREADS 8
+/* Pairs a run makes room for at once, at most (192 MB). */
+#define LM__FAIR_ROOM ((size_t)1 << 24)
 
 /* ------------------------------------------------------------ members */
 
@@ -54,7 +66,8 @@ typedef struct lm__frun {
   uint32_t *sgroups;
   uint8_t *gone;     /* withdrawn since */
   uint32_t *cap;
-  uint32_t *poff;    /* acceptable pairs by seeker, best first */
+  uint32_t *poff;    /* acceptable pairs by seeker; of each seeker's, */
+  uint32_t *psort;   /* the first so many best first, the rest worse */
   uint32_t *pjob;
   double *pscore;
   size_t npairs;
@@ -225,9 +238,10 @@ static void frun_free(lm__frun *r)
 
   if (r == NULL)
     return;
-  for (i = 0; i < r->ns; i++)
+  /* Ids not copied (out of memory) are NULL; so are the arrays. */
+  for (i = 0; r->sid && i < r->ns; i++)
     lm__xfree(r->sid[i]);
-  for (i = 0; i < r->nj; i++)
+  for (i = 0; r->jid && i < r->nj; i++)
     lm__xfree(r->jid[i]);
   lm__xfree(r->sid);
   lm__xfree(r->jid);
@@ -235,6 +249,7 @@ static void frun_free(lm__frun *r)
   lm__xfree(r->gone);
   lm__xfree(r->cap);
   lm__xfree(r->poff);
+  lm__xfree(r->psort);
   lm__xfree(r->pjob);
   lm__xfree(r->pscore);
   lm__xfree(r->match);
@@ -494,6 +509,171 @@ static int options_take(const lm_fair_options *o, lm__frun *r)
   return LM_OK;
 }
 
+/* -------------------------------------------------------------- orders */
+
+/* A pair as a list ranks it: who is the other side (the job in a
+ * seeker's list, the seeker in a job's), e the run's pair.  Better is a
+ * higher score, then the smaller index (id order): a total order, so a
+ * list sorts one way only, and a top K is one set whatever the order the
+ * pairs come in. */
+typedef struct lm__top {
+  double score;
+  uint32_t who, e;
+} lm__top;
+
+static int top_worse(const lm__top *a, const lm__top *b)
+{
+  if (a->score != b->score)
+    return a->score < b->score;
+  return a->who > b->who;
+}
+
+/* top_worse without a branch, for sorting, where which way a comparison
+ * goes is anyone's guess and a branch would be mispredicted half the
+ * time. */
+static int top_below(const lm__top *a, const lm__top *b)
+{
+  return (a->score < b->score) |
+         ((a->score == b->score) & (a->who > b->who));
+}
+
+static void top_swap(lm__top *a, lm__top *b)
+{
+  lm__top t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* A top K is kept in a heap whose root is the worst kept. */
+static void top_down(lm__top *h, uint32_t n, uint32_t i)
+{
+  for (;;) {
+    uint32_t l = 2 * i + 1, r = l + 1, w = i;
+    if (l < n && top_worse(&h[l], &h[w]))
+      w = l;
+    if (r < n && top_worse(&h[r], &h[w]))
+      w = r;
+    if (w == i)
+      return;
+    top_swap(&h[i], &h[w]);
+    i = w;
+  }
+}
+
+static void top_up(lm__top *h, uint32_t i)
+{
+  while (i > 0) {
+    uint32_t p = (i - 1) / 2;
+    if (!top_worse(&h[i], &h[p]))
+      return;
+    top_swap(&h[i], &h[p]);
+    i = p;
+  }
+}
+
+/* Offers c to the heap h of *n entries, at most k. */
+static void top_offer(lm__top *h, uint32_t *n, uint32_t k, const lm__top *c)
+{
+  if (*n < k) {
+    h[*n] = *c;
+    top_up(h, (*n)++);
+  } else if (top_worse(&h[0], c)) {
+    h[0] = *c;
+    top_down(h, k, 0);
+  }
+}
+
+/* Sorts a heap of n best first: the worst goes last, and so on. */
+static void top_unheap(lm__top *h, uint32_t n)
+{
+  while (n > 1) {
+    top_swap(&h[0], &h[n - 1]);
+    top_down(h, --n, 0);
+  }
+}
+
+/* Partitions c[0..n), n >= 3, about the median of its first, middle and
+ * last: returns p, where that pivot now is, with c[0..p) better and
+ * c[p + 1..n) worse.  No branch but the loop (Lomuto's, every element
+ * swapped: one not better than the pivot goes where another that is not
+ * either was). */
+static uint32_t top_partition(lm__top *c, uint32_t n)
+{
+  uint32_t i, p, mid = n / 2;
+
+  if (top_worse(&c[0], &c[mid]))
+    top_swap(&c[0], &c[mid]);
+  if (top_worse(&c[mid], &c[n - 1]))
+    top_swap(&c[mid], &c[n - 1]);
+  if (top_worse(&c[0], &c[mid]))
+    top_swap(&c[0], &c[mid]);
+  top_swap(&c[mid], &c[n - 1]);
+  for (i = p = 0; i < n - 1; i++) {
+    lm__top t = c[i];
+    int better = top_below(&c[n - 1], &t);
+    c[i] = c[p];
+    c[p] = t;
+    p += (uint32_t)better;
+  }
+  top_swap(&c[p], &c[n - 1]);
+  return p;
+}
+
+/* Sorts c[0..n) best first: quicksort down to short runs, which insertion
+ * sorts; past `depth` levels heapsort, so there is no quadratic case.
+ * (qsort, with a comparison function, took several times as long.) */
+static void top_sort(lm__top *c, uint32_t n, int depth)
+{
+  uint32_t i, j, p;
+
+  while (n > 16) {
+    if (depth-- == 0) {
+      for (i = n / 2; i > 0; i--)
+        top_down(c, n, i - 1);
+      top_unheap(c, n);
+      return;
+    }
+    p = top_partition(c, n);
+    /* The shorter side by recursion, the longer by the loop. */
+    if (p < n - p - 1) {
+      top_sort(c, p, depth);
+      c += p + 1;
+      n -= p + 1;
+    } else {
+      top_sort(c + p + 1, n - p - 1, depth);
+      n = p;
+    }
+  }
+  for (i = 1; i < n; i++) {
+    lm__top t = c[i];
+    for (j = i; j > 0 && top_worse(&c[j - 1], &t); j--)
+      c[j] = c[j - 1];
+    c[j] = t;
+  }
+}
+
+/* Puts the m best of c[0..n) first, best first, and the rest after them
+ * in no order (quickselect, then a sort of the m). */
+static void top_first(lm__top *c, uint32_t n, uint32_t m)
+{
+  uint32_t lo = 0, hi = n, p, rounds = 0;
+
+  /* c[0..lo) is better than the rest, c[hi..n) worse than c[0..hi), and
+   * lo <= m <= hi.  Past 64 rounds (never for a fair's scores), sort. */
+  while (lo < m && m < hi) {
+    if (hi - lo <= 16 || ++rounds > 64) {
+      top_sort(c + lo, hi - lo, 64);
+      break;
+    }
+    p = lo + top_partition(c + lo, hi - lo);
+    if (p < m)
+      lo = p + 1;
+    else
+      hi = p;
+  }
+  top_sort(c, m, 64);
+}
+
 /* ------------------------------------------------------ scoring pairs */
 
 /* The fair's jobs in cells, and those without a place. */
@@ -570,74 +750,113 @@ static int jgrid_build(lm__jgrid *g, const lm__jobf *const *jf, size_t nj)
   return LM_OK;
 }
 
-/* Growable pairs of one run. */
+/* Growable pairs: a thread's, for a block. */
 typedef struct lm__pairs {
   uint32_t *job;
   double *score;
   size_t n, cap;
 } lm__pairs;
 
-static int pairs_push(lm__pairs *p, uint32_t j, double score)
+/* Room for `more` pairs.  No lm__fail: a thread's message is its own. */
+static int pairs_reserve(lm__pairs *p, size_t more)
 {
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 4096;
-    uint32_t *jj = lm__realloc(p->job, cap * sizeof *jj);
-    double *ss;
-    if (jj == NULL)
-      return oom();
-    p->job = jj;
-    ss = lm__realloc(p->score, cap * sizeof *ss);
-    if (ss == NULL)
-      return oom();
-    p->score = ss;
-    p->cap = cap;
-  }
-  p->job[p->n] = j;
-  p->score[p->n++] = score;
+  size_t cap = p->cap ? p->cap : 4096;
+  uint32_t *jj;
+  double *ss;
+
+  while (cap - p->n < more)
+    cap *= 2;
+  if (cap == p->cap)
+    return LM_OK;
+  jj = lm__realloc(p->job, cap * sizeof *jj);
+  if (jj == NULL)
+    return LM_ENOMEM;
+  p->job = jj;
+  ss = lm__realloc(p->score, cap * sizeof *ss);
+  if (ss == NULL)
+    return LM_ENOMEM;
+  p->score = ss;
+  p->cap = cap;
   return LM_OK;
 }
 
-typedef struct lm__cand {
-  double score;
-  uint32_t j;
-} lm__cand;
-
-static int cmp_cand(const void *a, const void *b)
-{
-  const lm__cand *x = a, *y = b;
-  if (x->score != y->score)
-    return x->score > y->score ? -1 : 1;
-  return (x->j > y->j) - (x->j < y->j);
-}
-
-/* Scores seeker s against the jobs cell range [r0, r1] x [c0, c1] (or all
- * cells when all) and the jobs without a place; keeps the acceptable. */
-typedef struct lm__scan {
+/*
+ * The scoring of a run, shared by its threads.  The seekers go in blocks
+ * of consecutive ones, taken in turn (`next`); a thread scores a block
+ * into its own room, by the same steps whichever thread it is, then
+ * appends it to the run's pairs when every earlier block is in
+ * (`appended`, under `lock`).  So the pairs are the same, in the same
+ * order, however many threads there are and however they are scheduled,
+ * and each is written once where it stays.
+ */
+typedef struct lm__work {
   const lm__scorer *sc;
+  const lm__seekerf *const *sf;
   const lm__jobf *const *jf;
-  const lm__jgrid *g;
-  lm__cand *cand;
-  size_t ncand;
+  lm__frun *r;       /* gets poff, pjob, pscore, npairs */
+  size_t cap;        /* of r->pjob and r->pscore */
+  lm__jgrid g;
+  lm__jgate *gate;   /* per job */
+  uint32_t nbits;    /* skill ids below this have a bit */
+  size_t nblock, bsize;
+  atomic_size_t next; /* the next block to take */
+  atomic_int stop;    /* take no more: cancelled or failed */
+  pthread_mutex_t lock;
+  pthread_cond_t turn;
+  size_t appended;    /* blocks appended; under lock */
+  int rc;             /* the first failure of a block; under lock */
+  size_t pct;         /* progress reported, in %: the caller's thread's */
+} lm__work;
+
+/* A thread's room: candidates, a seeker's skills as bits, a sort, and
+ * the pairs of its block (off: where each seeker's begin). */
+typedef struct lm__scan {
+  lm__work *w;
+  uint32_t *cand;
+  uint64_t *bits;
+  lm__top *c;
+  lm__pairs p;
+  uint32_t *off;
 } lm__scan;
 
-static void scan_job(lm__scan *sn, const lm__seekerf *s, uint32_t j)
+static void scan_free(lm__scan *sn)
 {
-  double score;
-  if (lm__filter_score(sn->sc, s, sn->jf[j], &score, NULL) == 0) {
-    sn->cand[sn->ncand].score = score;
-    sn->cand[sn->ncand++].j = j;
-  }
+  lm__xfree(sn->cand);
+  lm__xfree(sn->bits);
+  lm__xfree(sn->c);
+  lm__xfree(sn->p.job);
+  lm__xfree(sn->p.score);
+  lm__xfree(sn->off);
 }
 
-static void scan_seeker(lm__scan *sn, const lm__seekerf *s)
+static int scan_init(lm__scan *sn, lm__work *w)
 {
-  const lm__jgrid *g = sn->g;
-  uint32_t r0 = 0, r1 = g->nlat - 1, c0 = 0, c1 = g->nlon - 1, r, c, i;
+  sn->w = w;
+  sn->cand = lm__malloc((w->r->nj + 1) * sizeof *sn->cand);
+  sn->bits = lm__calloc(w->nbits / 64 + 1, sizeof *sn->bits);
+  sn->c = lm__malloc((w->r->nj + 1) * sizeof *sn->c);
+  sn->off = lm__malloc((w->bsize + 1) * sizeof *sn->off);
+  if (sn->cand == NULL || sn->bits == NULL || sn->c == NULL ||
+      sn->off == NULL)
+    return oom();
+  return LM_OK;
+}
+
+/* The cells, rows cell[0] to cell[1] and columns cell[2] to cell[3],
+ * that hold the jobs within the seeker's commute reach: every cell when
+ * it has no place or the commute is relaxed (COMMUTE would exclude the
+ * jobs of the others). */
+static void seeker_cells(const lm__scorer *sc, const lm__jgrid *g,
+                         const lm__seekerf *s, uint32_t cell[4])
+{
   double reach = INFINITY;
 
-  sn->ncand = 0;
-  if (s->has_loc && !(sn->sc->relax & LM_FILTER_COMMUTE))
-    reach = lm__commute_reach_km(sn->sc, s);
+  cell[0] = 0;
+  cell[1] = g->nlat - 1;
+  cell[2] = 0;
+  cell[3] = g->nlon - 1;
+  if (s->has_loc && !(sc->relax & LM_FILTER_COMMUTE))
+    reach = lm__commute_reach_km(sc, s);
   if (isfinite(reach)) {
     /* A point within reach km lies within dlat degrees of latitude (111.19
      * km a degree on geo.c's sphere; 111 and 1% pad it) and within dlon of
@@ -646,60 +865,339 @@ static void scan_seeker(lm__scan *sn, const lm__seekerf *s)
     double far = fabs(s->lat) + dlat;
     if (dlat < 5.0 && far < 85.0) {
       double dlon = dlat / cos(far * 3.14159265358979323846 / 180.0);
-      r0 = cell_of(s->lat - dlat, g->lat0, g->nlat);
-      r1 = cell_of(s->lat + dlat, g->lat0, g->nlat);
-      c0 = cell_of(s->lon - dlon, g->lon0, g->nlon);
-      c1 = cell_of(s->lon + dlon, g->lon0, g->nlon);
+      cell[0] = cell_of(s->lat - dlat, g->lat0, g->nlat);
+      cell[1] = cell_of(s->lat + dlat, g->lat0, g->nlat);
+      cell[2] = cell_of(s->lon - dlon, g->lon0, g->nlon);
+      cell[3] = cell_of(s->lon + dlon, g->lon0, g->nlon);
     }
   }
-  for (r = r0; r <= r1; r++)
-    for (c = c0; c <= c1; c++) {
-      size_t cell = (size_t)r * g->nlon + c;
-      for (i = g->off[cell]; i < g->off[cell + 1]; i++)
-        scan_job(sn, s, g->job[i]);
-    }
-  for (i = 0; i < g->nloose; i++)
-    scan_job(sn, s, g->loose[i]);
-  qsort(sn->cand, sn->ncand, sizeof *sn->cand, cmp_cand);
 }
 
-/* Every acceptable pair of the run's seekers and jobs, scored. */
+/* The jobs the seeker is scored against: those of its cells (the cells
+ * of a row are one run of g->job) and those without a place.  To cand
+ * when not NULL; returns their number. */
+static size_t seeker_jobs(const lm__scorer *sc, const lm__jgrid *g,
+                          const lm__seekerf *s, uint32_t *cand)
+{
+  uint32_t cell[4], r;
+  size_t n = 0;
+
+  seeker_cells(sc, g, s, cell);
+  for (r = cell[0]; r <= cell[1]; r++) {
+    uint32_t lo = g->off[(size_t)r * g->nlon + cell[2]];
+    uint32_t hi = g->off[(size_t)r * g->nlon + cell[3] + 1];
+    if (cand)
+      memcpy(cand + n, g->job + lo, (hi - lo) * sizeof *cand);
+    n += hi - lo;
+  }
+  if (cand)
+    memcpy(cand + n, g->loose, g->nloose * sizeof *cand);
+  return n + g->nloose;
+}
+
+/* Scores seeker s against its jobs and appends its acceptable pairs to
+ * p, which has room for them: the seeker's list, of which it returns the
+ * length sorted (r->psort).  Only as much is sorted as the run's top K
+ * can reach: mark_tops takes the first K pairs with openings, and among
+ * the best K + z pairs, z the pairs of jobs with no openings, there are K
+ * with openings (or all the seeker has).  The rest follow, all worse, in
+ * no order: the run never reads their order, and a repair that does
+ * sorts them first (lists_sort_more). */
+static uint32_t scan_seeker(lm__scan *sn, const lm__seekerf *s,
+                            lm__pairs *p)
+{
+  const lm__work *w = sn->w;
+  uint32_t *job = p->job + p->n, i, n, m;
+  double *score = p->score + p->n;
+
+  n = (uint32_t)seeker_jobs(w->sc, &w->g, s, sn->cand);
+  n = (uint32_t)lm__filter_score_jobs(w->sc, s, w->jf, w->gate, sn->cand, n,
+                                      sn->bits, w->nbits, job, score);
+  for (i = 0, m = w->r->k; i < n; i++) {
+    sn->c[i].score = score[i];
+    sn->c[i].who = job[i];
+    m += m < n && w->r->cap[job[i]] == 0;
+  }
+  m = m < n ? m : n;
+  top_first(sn->c, n, m);
+  for (i = 0; i < n; i++) {
+    job[i] = sn->c[i].who;
+    score[i] = sn->c[i].score;
+  }
+  p->n += n;
+  return m;
+}
+
+/* The seekers of block b: [*s0, *s1). */
+static void block_range(const lm__work *w, size_t b, size_t *s0, size_t *s1)
+{
+  *s0 = b * w->bsize;
+  *s1 = *s0 + w->bsize < w->r->ns ? *s0 + w->bsize : w->r->ns;
+}
+
+/* Scores block b into the thread's room. */
+static int block_score(lm__scan *sn, size_t b)
+{
+  lm__work *w = sn->w;
+  size_t s0, s1, s;
+
+  block_range(w, b, &s0, &s1);
+  sn->p.n = 0;
+  for (s = s0; s < s1; s++) {
+    if (atomic_load(&w->stop))
+      return LM_ECANCELED; /* someone failed or cancelled: no matter */
+    if (sn->p.n > UINT32_MAX - 1 - w->r->nj)
+      return LM_EINVAL;
+    if (pairs_reserve(&sn->p, w->r->nj) != LM_OK)
+      return LM_ENOMEM;
+    sn->off[s - s0] = (uint32_t)sn->p.n;
+    w->r->psort[s] = scan_seeker(sn, w->sf[s], &sn->p);
+  }
+  return LM_OK;
+}
+
+/* Appends the thread's block b to the run's pairs (its turn, under the
+ * lock). */
+static int block_append(lm__work *w, const lm__scan *sn, size_t b)
+{
+  lm__frun *r = w->r;
+  size_t s0, s1, s, need = r->npairs + sn->p.n;
+
+  if (need > UINT32_MAX - 1)
+    return LM_EINVAL;
+  if (need > w->cap) {
+    size_t cap = w->cap * 2 > need ? w->cap * 2 : need;
+    uint32_t *jj = lm__realloc(r->pjob, cap * sizeof *jj);
+    double *ss;
+    if (jj == NULL)
+      return LM_ENOMEM;
+    r->pjob = jj;
+    ss = lm__realloc(r->pscore, cap * sizeof *ss);
+    if (ss == NULL)
+      return LM_ENOMEM;
+    r->pscore = ss;
+    w->cap = cap;
+  }
+  memcpy(r->pjob + r->npairs, sn->p.job, sn->p.n * sizeof *r->pjob);
+  memcpy(r->pscore + r->npairs, sn->p.score, sn->p.n * sizeof *r->pscore);
+  block_range(w, b, &s0, &s1);
+  for (s = s0; s < s1; s++)
+    r->poff[s] = (uint32_t)(r->npairs + sn->off[s - s0]);
+  r->npairs = need;
+  return LM_OK;
+}
+
+/* Scores block b and appends it in its turn.  A block taken is always
+ * let through, failed or not, so that no later one waits for ever. */
+static void block_run(lm__scan *sn, size_t b)
+{
+  lm__work *w = sn->w;
+  int rc = block_score(sn, b);
+
+  pthread_mutex_lock(&w->lock);
+  while (w->appended != b)
+    pthread_cond_wait(&w->turn, &w->lock);
+  if (rc == LM_OK && w->rc == LM_OK)
+    rc = block_append(w, sn, b);
+  if (rc != LM_OK && w->rc == LM_OK) {
+    w->rc = rc;
+    atomic_store(&w->stop, 1);
+  }
+  w->appended++;
+  pthread_cond_broadcast(&w->turn);
+  pthread_mutex_unlock(&w->lock);
+}
+
+/* Reports each 1% of the blocks appended, up to `upto`, not reported
+ * yet: always the same calls (1% to 99%; 100% is for when the lists
+ * exist), however the threads went. */
+static int work_report(lm__work *w, lm__prog *pg, size_t upto)
+{
+  int rc = LM_OK;
+
+  while (w->pct < upto && w->pct < 99 && rc == LM_OK) {
+    w->pct++;
+    rc = prog_at(pg, pg->lo + (pg->hi - pg->lo) * (double)w->pct / 100.0);
+  }
+  return rc;
+}
+
+/* Takes blocks until there are none or `stop`; the caller's thread (pg
+ * not NULL) reports progress after each of its blocks. */
+static int work_blocks(lm__scan *sn, lm__prog *pg)
+{
+  lm__work *w = sn->w;
+  size_t b;
+  int rc = LM_OK;
+
+  while (!atomic_load(&w->stop)) {
+    b = atomic_fetch_add(&w->next, 1);
+    if (b >= w->nblock)
+      break;
+    block_run(sn, b);
+    /* Blocks 0 to b are in. */
+    if (pg)
+      rc = work_report(w, pg, (b + 1) * 100 / w->nblock);
+    if (rc != LM_OK) {
+      atomic_store(&w->stop, 1);
+      break;
+    }
+  }
+  return rc;
+}
+
+static void *work_thread(void *arg)
+{
+  work_blocks(arg, NULL);
+  return NULL;
+}
+
+/* The run's pairs are tens of megabytes written once: taking their pages
+ * in one by one cost more than scoring them (a page fault each 4 KB).
+ * Where the system has huge pages on request (Linux's madvise), ask for
+ * them: 2 MB a fault.  Advice only: nothing else changes. */
+static void advise_huge(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE)
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+
+  if (b > a)
+    (void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+static int work_init(lm__work *w, lm__frun *r, const lm__seekerf *const *sf,
+                     const lm__jobf *const *jf, size_t nt)
+{
+  uint32_t most = 0;
+  size_t i;
+  int rc;
+
+  w->sc = &r->sc;
+  w->sf = sf;
+  w->jf = jf;
+  w->r = r;
+  /* The caller's thread takes about every nt-th block and reports
+   * progress after it: 200 blocks a thread, for a report about each 1%
+   * as the blocks go in. */
+  w->bsize = r->ns / (200 * nt) ? r->ns / (200 * nt) : 1;
+  w->nblock = (r->ns + w->bsize - 1) / w->bsize;
+  atomic_init(&w->next, 0);
+  atomic_init(&w->stop, 0);
+  rc = jgrid_build(&w->g, jf, r->nj);
+  w->gate = lm__malloc((r->nj + 1) * sizeof *w->gate);
+  r->poff = lm__malloc((r->ns + 1) * sizeof *r->poff);
+  r->psort = lm__malloc((r->ns + 1) * sizeof *r->psort);
+  if (rc != LM_OK || w->gate == NULL || r->poff == NULL || r->psort == NULL)
+    return rc != LM_OK ? rc : oom();
+  r->poff[0] = 0;
+  for (i = 0; i < r->nj; i++)
+    lm__jgate_init(&r->sc, jf[i], &w->gate[i]);
+  /* Skill ids are the vocabulary's, small: a bit each (a seeker with an
+   * id beyond a bound that keeps the set small is searched instead). */
+  for (i = 0; i < r->ns; i++)
+    if (sf[i]->nskills && sf[i]->skills[sf[i]->nskills - 1] >= most)
+      most = sf[i]->skills[sf[i]->nskills - 1] + 1;
+  w->nbits = most < (1u << 22) ? most : 1u << 22;
+  /* Room at once for every pair that could be scored, up to a bound: a
+   * page costs only when it is written, and growing by copies cost more
+   * than all the rest of keeping the pairs.  What is left over goes back
+   * at the end (pairs_fit). */
+  for (i = 0, w->cap = 0; i < r->ns && w->cap < LM__FAIR_ROOM; i++)
+    w->cap += seeker_jobs(&r->sc, &w->g, sf[i], NULL);
+  w->cap = w->cap < LM__FAIR_ROOM ? w->cap : LM__FAIR_ROOM;
+  r->pjob = lm__malloc((w->cap + 1) * sizeof *r->pjob);
+  r->pscore = lm__malloc((w->cap + 1) * sizeof *r->pscore);
+  if (r->pjob == NULL || r->pscore == NULL)
+    return oom();
+  advise_huge(r->pjob, (w->cap + 1) * sizeof *r->pjob);
+  advise_huge(r->pscore, (w->cap + 1) * sizeof *r->pscore);
+  return LM_OK;
+}
+
+/* Gives back the room the run's pairs do not use (should shrinking
+ * fail, the room stays). */
+static void pairs_fit(lm__frun *r)
+{
+  uint32_t *jj = lm__realloc(r->pjob, (r->npairs + 1) * sizeof *jj);
+  double *ss = lm__realloc(r->pscore, (r->npairs + 1) * sizeof *ss);
+
+  if (jj)
+    r->pjob = jj;
+  if (ss)
+    r->pscore = ss;
+}
+
+/* How many threads score: the processors, at most LM__FAIR_THREADS; one
+ * for a tiny fair, where starting a thread would cost more than all the
+ * scoring. */
+static size_t work_threads(const lm__frun *r)
+{
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+  if (r->ns * (r->nj + 1) < 1000 || n < 2)
+    return 1;
+  return n < LM__FAIR_THREADS ? (size_t)n : LM__FAIR_THREADS;
+}
+
+/* Every acceptable pair of the run's seekers and jobs, scored, each
+ * seeker's best first (r->poff, r->pjob, r->pscore, r->npairs). */
 static int score_pairs(lm__frun *r, const lm__seekerf *const *sf,
                        const lm__jobf *const *jf, lm__prog *pg)
 {
-  lm__jgrid g;
-  lm__scan sn;
-  lm__pairs p;
-  size_t s, i, step = r->ns / 100 ? r->ns / 100 : 1;
-  int rc;
+  lm__work w;
+  lm__scan sn[LM__FAIR_THREADS];
+  pthread_t tid[LM__FAIR_THREADS];
+  size_t nt = work_threads(r), started = 0, t;
+  int rc, locks = 0;
 
-  memset(&p, 0, sizeof p);
-  memset(&sn, 0, sizeof sn);
-  rc = jgrid_build(&g, jf, r->nj);
-  sn.cand = lm__malloc((r->nj + 1) * sizeof *sn.cand);
-  r->poff = lm__malloc((r->ns + 1) * sizeof *r->poff);
-  if (rc == LM_OK && (sn.cand == NULL || r->poff == NULL))
-    rc = oom();
-  sn.sc = &r->sc;
-  sn.jf = jf;
-  sn.g = &g;
-  for (s = 0; s < r->ns && rc == LM_OK; s++) {
-    if (s % step == 0)
-      rc = prog_at(pg, pg->lo + (pg->hi - pg->lo) * s / (double)r->ns);
-    r->poff[s] = (uint32_t)p.n;
-    scan_seeker(&sn, sf[s]);
-    for (i = 0; i < sn.ncand && rc == LM_OK; i++)
-      rc = pairs_push(&p, sn.cand[i].j, sn.cand[i].score);
-    if (rc == LM_OK && p.n > UINT32_MAX - 1)
-      rc = lm__fail(LM_EINVAL, "the fair has too many acceptable pairs");
+  memset(&w, 0, sizeof w);
+  memset(sn, 0, sizeof sn);
+  rc = work_init(&w, r, sf, jf, nt);
+  for (t = 0; t < nt && rc == LM_OK; t++)
+    rc = scan_init(&sn[t], &w);
+  if (rc == LM_OK) {
+    if (pthread_mutex_init(&w.lock, NULL) != 0)
+      rc = oom();
+    else if (pthread_cond_init(&w.turn, NULL) != 0) {
+      pthread_mutex_destroy(&w.lock);
+      rc = oom();
+    } else
+      locks = 1;
   }
   if (rc == LM_OK)
-    r->poff[r->ns] = (uint32_t)p.n;
-  r->pjob = p.job;
-  r->pscore = p.score;
-  r->npairs = p.n;
-  lm__xfree(sn.cand);
-  jgrid_free(&g);
+    rc = prog_at(pg, pg->lo);
+  /* The other threads help; if one cannot start, those there do all. */
+  for (t = 1; t < nt && rc == LM_OK; t++, started++)
+    if (pthread_create(&tid[t], NULL, work_thread, &sn[t]) != 0)
+      break;
+  if (rc == LM_OK)
+    rc = work_blocks(&sn[0], pg);
+  for (t = 1; t <= started; t++)
+    pthread_join(tid[t], NULL);
+  if (rc == LM_OK && w.rc == LM_OK && w.nblock)
+    rc = work_report(&w, pg, 99);
+  if (rc == LM_OK && w.rc == LM_EINVAL)
+    rc = lm__fail(LM_EINVAL, "the fair has too many acceptable pairs");
+  else if (rc == LM_OK && w.rc != LM_OK)
+    rc = oom();
+  if (rc == LM_OK) {
+    r->poff[r->ns] = (uint32_t)r->npairs;
+    pairs_fit(r);
+  }
+  if (locks) {
+    pthread_cond_destroy(&w.turn);
+    pthread_mutex_destroy(&w.lock);
+  }
+  for (t = 0; t < nt; t++)
+    scan_free(&sn[t]);
+  lm__xfree(w.gate);
+  jgrid_free(&w.g);
   return rc;
 }
 
@@ -788,56 +1286,6 @@ cleanup:
 
 /* --------------------------------------------------- preference lists */
 
-/* A job's top K kept in a heap whose root is the worst kept. */
-typedef struct lm__jtop {
-  double score;
-  uint32_t s, e;
-} lm__jtop;
-
-static int jtop_worse(const lm__jtop *a, const lm__jtop *b)
-{
-  if (a->score != b->score)
-    return a->score < b->score;
-  return a->s > b->s;
-}
-
-static void jtop_down(lm__jtop *h, uint32_t n, uint32_t i)
-{
-  for (;;) {
-    uint32_t l = 2 * i + 1, r = l + 1, w = i;
-    lm__jtop t;
-    if (l < n && jtop_worse(&h[l], &h[w]))
-      w = l;
-    if (r < n && jtop_worse(&h[r], &h[w]))
-      w = r;
-    if (w == i)
-      return;
-    t = h[i];
-    h[i] = h[w];
-    h[w] = t;
-    i = w;
-  }
-}
-
-static void jtop_up(lm__jtop *h, uint32_t i)
-{
-  while (i > 0) {
-    uint32_t p = (i - 1) / 2;
-    lm__jtop t;
-    if (!jtop_worse(&h[i], &h[p]))
-      return;
-    t = h[i];
-    h[i] = h[p];
-    h[p] = t;
-    i = p;
-  }
-}
-
-static int cmp_jtop(const void *a, const void *b)
-{
-  return jtop_worse(b, a) ? -1 : jtop_worse(a, b) ? 1 : 0;
-}
-
 /* The instance of a run: lists, weights (a side), and per seeker the
  * acceptable jobs it has and the pairs it is in. */
 typedef struct lm__inst {
@@ -860,8 +1308,12 @@ static void inst_free(lm__inst *in)
 }
 
 /* Marks each pair in its seeker's top K (bit 1) and its job's (bit 2),
- * among the pairs of seekers present and jobs with openings. */
-static int mark_tops(const lm__frun *r, uint8_t *mark, lm__jtop *heap,
+ * among the pairs of seekers present and jobs with openings: a seeker's
+ * are the first K of its list with openings, all in the sorted part of
+ * the list (scan_seeker and lists_sort_more see to it), so they are the
+ * K that sorting the whole list would give, in the same order; a job's
+ * are kept in a heap (heap, K per job). */
+static int mark_tops(const lm__frun *r, uint8_t *mark, lm__top *heap,
                      uint32_t *hn, uint32_t *nacc)
 {
   uint32_t k = r->k;
@@ -872,22 +1324,18 @@ static int mark_tops(const lm__frun *r, uint8_t *mark, lm__jtop *heap,
     if (r->gone[s])
       continue;
     for (e = r->poff[s]; e < r->poff[s + 1]; e++) {
-      lm__jtop c;
+      lm__top c;
       j = r->pjob[e];
       if (r->cap[j] == 0)
         continue;
       if (n++ < k)
         mark[e] |= 1;
       c.score = r->pscore[e];
-      c.s = (uint32_t)s;
+      c.who = (uint32_t)s;
       c.e = (uint32_t)e;
-      if (hn[j] < k) {
-        heap[j * k + hn[j]] = c;
-        jtop_up(heap + j * k, hn[j]++);
-      } else if (jtop_worse(&heap[j * k], &c)) {
-        heap[j * k] = c;
-        jtop_down(heap + j * k, k, 0);
-      }
+      /* Most pairs lose to a full heap's root: that test first. */
+      if (hn[j] < k || top_worse(&heap[j * k], &c))
+        top_offer(heap + j * k, &hn[j], k, &c);
     }
     nacc[s] = n;
   }
@@ -901,7 +1349,7 @@ static int inst_build(const lm__frun *r, lm__inst *in)
 {
   size_t k = r->k, s, e, j, ne = 0, nb = 0;
   uint8_t *mark = lm__calloc(r->npairs + 1, 1);
-  lm__jtop *heap = lm__malloc((r->nj * k + 1) * sizeof *heap);
+  lm__top *heap = lm__malloc((r->nj * k + 1) * sizeof *heap);
   uint32_t *hn = lm__calloc(r->nj + 1, sizeof *hn);
   int rc = LM_OK;
 
@@ -940,12 +1388,12 @@ static int inst_build(const lm__frun *r, lm__inst *in)
   }
   in->a_off[r->ns] = (uint32_t)ne;
   for (j = 0; j < r->nj; j++) {
-    lm__jtop *h = heap + j * k;
+    lm__top *h = heap + j * k;
     in->b_off[j] = (uint32_t)nb;
-    qsort(h, hn[j], sizeof *h, cmp_jtop);
+    top_unheap(h, hn[j]);
     for (e = 0; e < hn[j]; e++)
       if (mark[h[e].e] == 3)
-        in->b_to[nb++] = h[e].s;
+        in->b_to[nb++] = h[e].who;
   }
   in->b_off[r->nj] = (uint32_t)nb;
   in->bi.na = (uint32_t)r->ns;
@@ -1405,6 +1853,45 @@ int lm_fair_run(lm_fair *f, const lm_fair_options *opts, lm_assignment **out)
   return LM_OK;
 }
 
+/* A seeker's list is sorted as far as the run's top K could reach (with
+ * the openings of the run): where the top K with the openings now goes
+ * past that, the rest of the list is sorted too.  The pairs and the
+ * order of the sorted part stay as they were. */
+static int lists_sort_more(lm__frun *r)
+{
+  size_t s, e, most = 0;
+  uint32_t n, i, deg;
+  lm__top *c;
+
+  for (s = 0; s < r->ns; s++)
+    if (r->poff[s + 1] - r->poff[s] > most)
+      most = r->poff[s + 1] - r->poff[s];
+  c = lm__malloc((most + 1) * sizeof *c);
+  if (c == NULL)
+    return oom();
+  for (s = 0; s < r->ns; s++) {
+    deg = r->poff[s + 1] - r->poff[s];
+    if (r->gone[s] || r->psort[s] == deg)
+      continue;
+    for (n = 0, e = r->poff[s]; e < r->poff[s] + r->psort[s]; e++)
+      n += r->cap[r->pjob[e]] != 0;
+    if (n >= r->k)
+      continue;
+    for (i = 0, e = r->poff[s] + r->psort[s]; e < r->poff[s + 1]; e++, i++) {
+      c[i].score = r->pscore[e];
+      c[i].who = r->pjob[e];
+    }
+    top_sort(c, i, 64);
+    for (i = 0, e = r->poff[s] + r->psort[s]; e < r->poff[s + 1]; e++, i++) {
+      r->pscore[e] = c[i].score;
+      r->pjob[e] = c[i].who;
+    }
+    r->psort[s] = deg;
+  }
+  lm__xfree(c);
+  return LM_OK;
+}
+
 int lm_fair_repair(lm_fair *f, lm_assignment **out)
 {
   lm__frun *r;
@@ -1448,7 +1935,9 @@ int lm_fair_repair(lm_fair *f, lm_assignment **out)
   r->gone = gone;
   r->cap = cap;
   r->sc.idf = lm__index_idf(ix, &r->sc.nidf);
-  rc = frun_finish(ix, r, match, r->match, &pg, out);
+  rc = lists_sort_more(r);
+  if (rc == LM_OK)
+    rc = frun_finish(ix, r, match, r->match, &pg, out);
   lm__engine_index_leave(f->e);
   if (rc == LM_OK) {
     /* The repaired run becomes the last one. */

@@ -632,6 +632,33 @@ void lm__scorer_init(lm__scorer *sc, int32_t today);
  */
 unsigned int lm__filter_score(const lm__scorer *sc, const lm__seekerf *s,
                               const lm__jobf *j, double *score, double *part);
+/*
+ * A job's date, age, education and salary filters under a scorer, and
+ * its removal, as bounds a seeker must meet (lm__jgate_init): the gate
+ * shuts exactly the pairs those exclude, for lm__filter_score_jobs to
+ * pass over them at a glance.
+ */
+typedef struct lm__jgate {
+  int32_t sal_max, age_lo, age_hi; /* pays at most; ages accepted */
+  uint8_t edu_min, shut;           /* education asked; closed to all */
+} lm__jgate;
+void lm__jgate_init(const lm__scorer *sc, const lm__jobf *j, lm__jgate *g);
+
+/*
+ * lm__filter_score of the seeker s with each job jf[job[i]], i < n, for a
+ * batch (a fair): the acceptable jobs go to ok[] (room for n, apart from
+ * job[]) and their scores to score[], in the order given, and their
+ * number is returned.  The same verdicts and the same doubles, with what
+ * depends on the seeker alone worked out once.  gate[job[i]] is
+ * lm__jgate_init of the job under sc.  bits (may be NULL) is scratch of
+ * nbits bits, all 0, and 0 again on return: the seeker's skills are
+ * looked up in it when they are all below nbits.
+ */
+size_t lm__filter_score_jobs(const lm__scorer *sc, const lm__seekerf *s,
+                             const lm__jobf *const *jf,
+                             const lm__jgate *gate, const uint32_t *job,
+                             size_t n, uint64_t *bits, uint32_t nbits,
+                             uint32_t *ok, double *score);
 
 /*
  * The straight-line km beyond which COMMUTE excludes the seeker's pairs

@@ -4,10 +4,12 @@
  * two the same.
  *
  * lm__filter and lm__score (and lm__filter_score, both at once) are the
- * hot path: rank.c calls them for every candidate pair of every query.
- * They allocate nothing, touch no string and call no libm function (the
- * distance is geo.c's polynomial haversine).  The explanations are for the
- * few results a caller sees and may be as slow as they like.
+ * hot path: rank.c calls them for every candidate pair of every query;
+ * lm__filter_score_jobs is lm__filter_score for one seeker and many jobs
+ * (a fair), by the same functions.  They allocate nothing, touch no
+ * string and call no libm function (the distance is geo.c's polynomial
+ * haversine).  The explanations are for the few results a caller sees and
+ * may be as slow as they like.
  *
  * One function, score_parts, computes every score, so a pair scores the
  * same whichever side asked and whichever entry point was used; the score
@@ -114,16 +116,24 @@ static double trip_limit(const lm__scorer *sc, const lm__seekerf *s)
   return s->minutes ? s->minutes : LM__MINUTES_DEFAULT;
 }
 
-static void trip(const lm__scorer *sc, const lm__seekerf *s,
-                 const lm__jobf *j, lm__trip *t)
+/* The trip by `mode` with `limit` minutes (trip_mode and trip_limit of
+ * the seeker: a batch works them out once per seeker). */
+static void trip_by(int mode, double limit, const lm__seekerf *s,
+                    const lm__jobf *j, lm__trip *t)
 {
-  t->mode = trip_mode(sc, s);
-  t->limit = trip_limit(sc, s);
+  t->mode = mode;
+  t->limit = limit;
   t->known = s->has_loc && j->has_loc;
   t->minutes = t->known ? lm__commute_minutes(lm__distance_km(s->lat, s->lon,
                                                               j->lat, j->lon),
                                               t->mode)
                         : 0.0;
+}
+
+static void trip(const lm__scorer *sc, const lm__seekerf *s,
+                 const lm__jobf *j, lm__trip *t)
+{
+  trip_by(trip_mode(sc, s), trip_limit(sc, s), s, j, t);
 }
 
 double lm__commute_reach_km(const lm__scorer *sc, const lm__seekerf *s)
@@ -198,16 +208,37 @@ static int removed(const lm__seekerf *s, const lm__jobf *j)
 /* bit when cond (0 or 1), else 0, without a branch. */
 #define LM__IF(cond, bit) ((bit) & (0u - (unsigned int)(cond)))
 
+static int age_of(const lm__scorer *sc, const lm__seekerf *s)
+{
+  return year_of(sc->today != LM__NO_DAY ? sc->today : 0) - s->birth_year;
+}
+
+/* Certificates and windows (not relaxed yet).  They are rare: these
+ * branches go one way. */
+static unsigned int rare_filters(const lm__seekerf *s, const lm__jobf *j)
+{
+  unsigned int bits = 0;
+
+  if (j->ncerts && !covers(s->certs, s->ncerts, j->certs, j->ncerts))
+    bits |= LM_FILTER_CERTIFICATE;
+  if (has_window(j->win_from, j->win_to) &&
+      has_window(s->win_from, s->win_to) && !windows_overlap(s, j))
+    bits |= LM_FILTER_WINDOW;
+  return bits;
+}
+
 /* Every filter but COMMUTE (the only one that needs the distance), less
  * the relaxed ones.  The conditions are combined with & and | rather than
  * && and || on purpose: they vary from job to job, so each branch would
- * be mispredicted often, and evaluating them all costs less. */
+ * be mispredicted often, and evaluating them all costs less.
+ * lm__jgate_init has the date, age, education and salary filters as
+ * bounds: keep the two the same. */
 static unsigned int cheap_filters(const lm__scorer *sc, const lm__seekerf *s,
                                   const lm__jobf *j)
 {
   int32_t today = sc->today;
   int dated = today != LM__NO_DAY;
-  int age = year_of(dated ? today : 0) - s->birth_year;
+  int age = age_of(sc, s);
   unsigned int bits = 0;
 
   bits |= LM__IF(dated & (j->expires != LM__NO_DAY) & (j->expires < today),
@@ -225,12 +256,7 @@ static unsigned int cheap_filters(const lm__scorer *sc, const lm__seekerf *s,
   bits |= LM__IF((j->negotiable == 0) & (j->sal_max > 0) & (s->sal_min > 0) &
                      (j->sal_max < s->sal_min),
                  LM_FILTER_SALARY);
-  /* Certificates and windows are rare: these branches go one way. */
-  if (j->ncerts && !covers(s->certs, s->ncerts, j->certs, j->ncerts))
-    bits |= LM_FILTER_CERTIFICATE;
-  if (has_window(j->win_from, j->win_to) &&
-      has_window(s->win_from, s->win_to) && !windows_overlap(s, j))
-    bits |= LM_FILTER_WINDOW;
+  bits |= rare_filters(s, j);
   bits &= ~sc->relax;
   return bits | LM__IF(removed(s, j), LM_FILTER_CLOSED);
 }
@@ -293,11 +319,26 @@ static size_t covered(const uint32_t *have, size_t nh, const uint32_t *need,
   return c;
 }
 
+/* The seeker's skills as a set of nheld bits, for a batch (NULL: none;
+ * has_id searches the list).  The bit and the search give the same hit:
+ * the list is sorted and every id in it is below nheld. */
+typedef struct lm__held {
+  const uint64_t *bit;
+  uint32_t n;
+} lm__held;
+
+static int holds(const lm__seekerf *s, const lm__held *held, uint32_t id)
+{
+  if (held->bit == NULL)
+    return has_id(s->skills, s->nskills, id);
+  return id < held->n && (int)(held->bit[id >> 6] >> (id & 63) & 1u);
+}
+
 /* Required and preferred coverage in one pass over the job's skills (one
  * loop, so one mispredicted exit), then the mix of doc/SCORING.md chosen
  * by table rather than by branches. */
 static double fit_skills(const lm__scorer *sc, const lm__seekerf *s,
-                         const lm__jobf *j)
+                         const lm__jobf *j, const lm__held *held)
 {
   /* share[has required][has preferred] of required, then preferred. */
   static const double share[2][2][2] = {
@@ -313,7 +354,7 @@ static double fit_skills(const lm__scorer *sc, const lm__seekerf *s,
   for (k = 0; k < n; k++) {
     uint32_t id = j->skills[k];
     double w = id < nidf ? (double)idf[id] : 1.0;
-    int hit = has_id(s->skills, s->nskills, id), pref = k >= j->nreq;
+    int hit = holds(s, held, id), pref = k >= j->nreq;
 
     all[pref] += w;
     got[pref] += w * (double)hit;
@@ -468,13 +509,14 @@ static double fit_freshness(const lm__scorer *sc, const lm__jobf *j)
 
 /* The one place a score is made. */
 static double score_parts(const lm__scorer *sc, const lm__seekerf *s,
-                          const lm__jobf *j, const lm__trip *t, double *part)
+                          const lm__jobf *j, const lm__trip *t,
+                          const lm__held *held, double *part)
 {
   double p[LM_C_COUNT_], score;
   const double *w = sc->weight;
   int c;
 
-  p[LM_C_SKILLS] = w[LM_C_SKILLS] * fit_skills(sc, s, j);
+  p[LM_C_SKILLS] = w[LM_C_SKILLS] * fit_skills(sc, s, j, held);
   p[LM_C_OCCUPATION] = w[LM_C_OCCUPATION] * fit_occupation(s, j, NULL);
   p[LM_C_COMMUTE] = w[LM_C_COMMUTE] * fit_commute(t);
   p[LM_C_SALARY] = w[LM_C_SALARY] * fit_salary(s, j);
@@ -496,16 +538,18 @@ static double score_parts(const lm__scorer *sc, const lm__seekerf *s,
 double lm__score(const lm__scorer *sc, const lm__seekerf *s,
                  const lm__jobf *j, double *part)
 {
+  lm__held none = {NULL, 0};
   lm__trip t;
 
   trip(sc, s, j, &t);
-  return score_parts(sc, s, j, &t, part);
+  return score_parts(sc, s, j, &t, &none, part);
 }
 
 unsigned int lm__filter_score(const lm__scorer *sc, const lm__seekerf *s,
                               const lm__jobf *j, double *score, double *part)
 {
   unsigned int bits = cheap_filters(sc, s, j);
+  lm__held none = {NULL, 0};
   lm__trip t;
 
   if (bits)
@@ -514,8 +558,101 @@ unsigned int lm__filter_score(const lm__scorer *sc, const lm__seekerf *s,
   bits = commute_filter(sc, &t);
   if (bits)
     return bits;
-  *score = score_parts(sc, s, j, &t, part);
+  *score = score_parts(sc, s, j, &t, &none, part);
   return 0;
+}
+
+void lm__jgate_init(const lm__scorer *sc, const lm__jobf *j, lm__jgate *g)
+{
+  int32_t today = sc->today;
+  int dated = today != LM__NO_DAY;
+
+  /* cheap_filters' conditions, each as the bound a seeker must
+   * meet (one that does not apply, or is relaxed, lets every seeker
+   * through): the gate shuts exactly the pairs those filters exclude. */
+  g->shut = j->closed ||
+            (!(sc->relax & LM_FILTER_CLOSED) && dated &&
+             ((j->expires != LM__NO_DAY && j->expires < today) ||
+              (j->posted != LM__NO_DAY && j->posted > today)));
+  g->age_lo = INT32_MIN;
+  g->age_hi = INT32_MAX;
+  if (dated && !(sc->relax & LM_FILTER_AGE)) {
+    if (j->age_min != 0)
+      g->age_lo = j->age_min;
+    if (j->age_max != 0)
+      g->age_hi = j->age_max;
+  }
+  g->edu_min = j->edu_min > 1 && !(sc->relax & LM_FILTER_EDUCATION)
+                   ? j->edu_min
+                   : 0;
+  g->sal_max = j->negotiable == 0 && j->sal_max > 0 &&
+                       !(sc->relax & LM_FILTER_SALARY)
+                   ? j->sal_max
+                   : INT32_MAX;
+}
+
+size_t lm__filter_score_jobs(const lm__scorer *sc, const lm__seekerf *s,
+                             const lm__jobf *const *jf,
+                             const lm__jgate *gate, const uint32_t *job,
+                             size_t n, uint64_t *bits, uint32_t nbits,
+                             uint32_t *ok, double *score)
+{
+  int age = age_of(sc, s), mode = trip_mode(sc, s);
+  double limit = trip_limit(sc, s);
+  /* The gate's view of the seeker: with no birth year (or no date) the
+   * age bounds do not apply, and with no pay asked (0) every job pays. */
+  int aged = sc->today != LM__NO_DAY && s->birth_year != 0;
+  int32_t gsal = s->sal_min > 0 ? s->sal_min : 0;
+  lm__held held = {NULL, 0};
+  size_t i, m = 0;
+
+  if (bits && (s->nskills == 0 || s->skills[s->nskills - 1] < nbits)) {
+    for (i = 0; i < s->nskills; i++)
+      bits[s->skills[i] >> 6] |= (uint64_t)1 << (s->skills[i] & 63);
+    held.bit = bits;
+    held.n = nbits;
+  }
+  /* lm__filter_score's steps for each job, in three passes, each a loop
+   * with no branch that goes one way or the other at random: cheap_filters
+   * is the gate (its date, age, education and salary filters and the
+   * job's removal), which shuts about half the jobs, and the rest of it;
+   * then the trip and COMMUTE; then the score.  The distance and the
+   * score are long chains of arithmetic: in a loop of their own, one
+   * pair's overlaps the next's.  Each pass keeps the jobs that pass,
+   * moving them down ok[]. */
+  for (i = 0; i < n; i++) {
+    const lm__jgate *g = &gate[job[i]];
+
+    ok[m] = job[i];
+    m += !(g->shut | (g->sal_max < gsal) | (s->edu < g->edu_min) |
+           (aged & ((age < g->age_lo) | (age > g->age_hi))));
+  }
+  for (n = m, m = i = 0; i < n; i++) {
+    uint32_t x = ok[i];
+    const lm__jobf *j = jf[x];
+    lm__trip t;
+
+    trip_by(mode, limit, s, j, &t);
+    ok[m] = x;
+    score[m] = t.minutes; /* for now */
+    m += !(((rare_filters(s, j) & ~sc->relax) | s->closed) |
+           commute_filter(sc, &t));
+  }
+  for (i = 0; i < m; i++) {
+    const lm__jobf *j = jf[ok[i]];
+    lm__trip t;
+
+    /* trip_by's trip, its minutes kept. */
+    t.mode = mode;
+    t.limit = limit;
+    t.known = s->has_loc && j->has_loc;
+    t.minutes = score[i];
+    score[i] = score_parts(sc, s, j, &t, &held, NULL);
+  }
+  if (held.bit)
+    for (i = 0; i < s->nskills; i++)
+      bits[s->skills[i] >> 6] = 0;
+  return m;
 }
 
 /* -------------------------------------------------------- explanations */
