@@ -1538,3 +1538,39 @@ Test(batch, repair_closing_and_opening_jobs_equals_a_run_from_scratch)
   lm_fair_free(f);
   lm_engine_close(e);
 }
+
+/* A job whose openings were set before the run and that is added again
+ * has its record's openings back: a repair takes them as a run would. */
+Test(batch, repair_takes_the_records_openings_of_a_job_added_again)
+{
+  lm_fair *f = NULL;
+  lm_engine *e = fair_store(23, 30, 20, 300, &f);
+  lm_query q = today_query();
+  char id[16];
+  size_t m;
+  int i;
+
+  for (m = 0; m < 4; m++) {
+    int stable = MODES[m] <= LM_FAIR_STABLE_EMPLOYER;
+    lm_assignment *a0, *a1 = NULL, *a2;
+    for (i = 0; i < 30; i += 2) {
+      snprintf(id, sizeof id, "J%03d", i);
+      cr_assert_eq(lm_fair_set_openings(f, id, 0), LM_OK);
+    }
+    a0 = run(f, MODES[m], &q, 6);
+    for (i = 0; i < 30; i += 2) {
+      snprintf(id, sizeof id, "J%03d", i);
+      cr_assert_eq(lm_fair_add(f, LM_JOB, id), LM_OK);
+    }
+    cr_assert_eq(lm_fair_repair(f, &a1), LM_OK, "%s", lm_errmsg(NULL));
+    a2 = run(f, MODES[m], &q, 6);
+    same_result(a1, a2, stable);
+    /* The closed jobs took no one in the run, and some now do. */
+    cr_assert_gt(lm_assignment_pair_count(a1), lm_assignment_pair_count(a0));
+    lm_assignment_free(a0);
+    lm_assignment_free(a1);
+    lm_assignment_free(a2);
+  }
+  lm_fair_free(f);
+  lm_engine_close(e);
+}

@@ -1923,13 +1923,27 @@ int lm_fair_repair(lm_fair *f, lm_assignment **out)
     lm__member *m = members_find(&f->seekers, r->sid[i]);
     gone[i] = m == NULL || m->flag;
   }
-  for (i = 0; i < r->nj; i++) {
-    lm__member *m = members_find(&f->jobs, r->jid[i]);
-    cap[i] = m && m->flag >= 0 ? (uint32_t)m->flag : r->cap[i];
-  }
   rc = lm__engine_index_enter(f->e, &ix);
   if (rc != LM_OK)
     goto cleanup;
+  /* Openings set on the fair win; otherwise the record's, as a run now
+   * would take them (a job added again after lm_fair_set_openings is
+   * back to its record's). */
+  for (i = 0; i < r->nj && rc == LM_OK; i++) {
+    lm__member *m = members_find(&f->jobs, r->jid[i]);
+    uint32_t slot;
+    if (m && m->flag >= 0)
+      cap[i] = (uint32_t)m->flag;
+    else if (lm__index_find(ix, LM_JOB, r->jid[i], &slot))
+      cap[i] = lm__index_job(ix, slot)->openings;
+    else
+      rc = lm__fail(LM_ENOTFOUND, "job %s of the fair is no longer stored",
+                    r->jid[i]);
+  }
+  if (rc != LM_OK) {
+    lm__engine_index_leave(f->e);
+    goto cleanup;
+  }
   keep_gone = r->gone;
   keep_cap = r->cap;
   r->gone = gone;
