@@ -124,6 +124,27 @@ lm_kind lm__kind_from_name(const char *name)
   return (lm_kind)0;
 }
 
+/* What XML 1.0 cannot carry: control characters other than tab and line
+ * ends (and DEL), and the noncharacters U+FFFE and U+FFFF (UTF-8 EF BF BE
+ * and EF BF BF).  A record holding one could not be exported and read
+ * back as it is (the writer would put U+FFFD in its place, and two values
+ * that differ only there would become one), so it is refused. */
+static int lm__has_nonxml(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') ||
+        p[i] == 0x7f)
+      return 1;
+    if (p[i] == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
+        (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
+      return 1;
+  }
+  return 0;
+}
+
 int lm__id_valid(const char *id)
 {
   size_t n = 0;
@@ -139,7 +160,7 @@ int lm__id_valid(const char *id)
     if (n >= LM__ID_MAX)
       return 0;
   }
-  return n > 0 && lm__utf8_valid(id, n);
+  return n > 0 && lm__utf8_valid(id, n) && !lm__has_nonxml(id, n);
 }
 
 /* ------------------------------------------------------------ life cycle */
@@ -360,18 +381,6 @@ static const char *lm__trim(const char *s, size_t *len)
   return s;
 }
 
-/* Control characters other than tab and line ends cannot travel in XML
- * 1.0, so a record holding one could not be exported. */
-static int lm__has_control(const char *s, size_t n)
-{
-  size_t i;
-  for (i = 0; i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-      return 1;
-  }
-  return 0;
-}
 
 /* A whole number after folding (full-width digits allowed). */
 static int lm__parse_long(const char *folded, long lo, long hi, long *out)
@@ -744,8 +753,9 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
     return lm__fail(LM_EINVAL, "%s: not valid UTF-8", fi->name);
   if (n == 0)
     return lm__fail(LM_EINVAL, "%s: empty", fi->name);
-  if (lm__has_control(v, n))
-    return lm__fail(LM_EINVAL, "%s: control characters are not allowed",
+  if (lm__has_nonxml(v, n))
+    return lm__fail(LM_EINVAL, "%s: control characters (and U+FFFE, "
+                               "U+FFFF) are not allowed",
                     fi->name);
   if (fi->personal)
     return lm__set_personal(r, f, v, n);
@@ -944,6 +954,11 @@ int lm_record_add_skill(lm_record *r, const char *name, int level, int years)
                     "%s %s: a skill name must be 1-%d bytes of UTF-8 "
                     "(LM_MAX_SKILL_BYTES)",
                     lm__kind_name(r->kind), r->id, LM_MAX_SKILL_BYTES);
+  if (lm__has_nonxml(v, n))
+    return lm__fail(LM_EINVAL, "%s %s: a skill name holds a character XML "
+                               "cannot carry (a control character, U+FFFE "
+                               "or U+FFFF)",
+                    lm__kind_name(r->kind), r->id);
   copy = lm__strndup(v, n);
   if (copy == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
