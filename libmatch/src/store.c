@@ -277,54 +277,75 @@ static int lm__check_columns(sqlite3 *db)
  * error, not a read past its end.
  */
 
-static int lm__pack_varint(lm__buf *b, uint64_t v)
+/* Writes v at o as an unsigned LEB128 varint (at most 10 bytes); returns
+ * the end. */
+static char *lm__put_varint(char *o, uint64_t v)
 {
-  char tmp[10];
-  size_t n = 0;
-
   do {
-    tmp[n] = (char)(v & 0x7f);
+    unsigned char c = (unsigned char)(v & 0x7f);
     v >>= 7;
-    if (v != 0)
-      tmp[n] = (char)(tmp[n] | 0x80);
-    n++;
+    *o++ = (char)(v != 0 ? c | 0x80 : c);
   } while (v != 0);
-  return lm__buf_add(b, tmp, n);
+  return o;
 }
 
-static int lm__pack_string(lm__buf *b, const char *str, size_t n)
+static char *lm__put_string(char *o, const char *str, size_t n)
 {
-  int rc = lm__pack_varint(b, n);
-  return rc == LM_OK ? lm__buf_add(b, str, n) : rc;
+  o = lm__put_varint(o, n);
+  memcpy(o, str, n);
+  return o + n;
+}
+
+/* Room for `strings` bytes of strings and `varints` varints at the end of
+ * b; the entry is then written at lm__pack_at(b) and closed by
+ * lm__pack_end: one reservation an entry, not one a field. */
+static char *lm__pack_at(lm__buf *b, size_t strings, size_t varints)
+{
+  if (strings > (size_t)-1 / 2 ||
+      lm__buf_reserve(b, strings + 10 * varints) != LM_OK)
+    return NULL;
+  return b->data + b->len;
+}
+
+static void lm__pack_end(lm__buf *b, char *o)
+{
+  b->len = (size_t)(o - b->data);
+  b->data[b->len] = '\0';
 }
 
 static int lm__pack_item(lm__buf *b, int field, const char *value)
 {
-  int rc = lm__pack_varint(b, (uint64_t)field);
-  return rc == LM_OK ? lm__pack_string(b, value, strlen(value)) : rc;
+  size_t n = strlen(value);
+  char *o = lm__pack_at(b, n, 2);
+
+  if (o == NULL)
+    return lm__fail(LM_ENOMEM, "out of memory");
+  o = lm__put_varint(o, (uint64_t)field);
+  lm__pack_end(b, lm__put_string(o, value, n));
+  return LM_OK;
 }
 
 /* years >= -1 (-1: unknown) is stored plus one. */
 static int lm__pack_skill(lm__buf *b, const char *name, const char *canonical,
                           int level, int years, unsigned int found_in)
 {
-  int rc = lm__pack_string(b, name, strlen(name));
+  size_t nn = strlen(name), cn = canonical ? strlen(canonical) : 0;
+  char *o = lm__pack_at(b, nn + cn, 5);
 
-  if (rc == LM_OK && canonical == NULL)
-    rc = lm__pack_varint(b, 0);
-  else if (rc == LM_OK) {
-    size_t n = strlen(canonical);
-    rc = lm__pack_varint(b, (uint64_t)n + 1);
-    if (rc == LM_OK)
-      rc = lm__buf_add(b, canonical, n);
+  if (o == NULL)
+    return lm__fail(LM_ENOMEM, "out of memory");
+  o = lm__put_string(o, name, nn);
+  if (canonical == NULL) {
+    o = lm__put_varint(o, 0);
+  } else {
+    o = lm__put_varint(o, (uint64_t)cn + 1);
+    memcpy(o, canonical, cn);
+    o += cn;
   }
-  if (rc == LM_OK)
-    rc = lm__pack_varint(b, (uint64_t)(level < 0 ? 0 : level));
-  if (rc == LM_OK)
-    rc = lm__pack_varint(b, (uint64_t)(years < -1 ? 0 : years + 1));
-  if (rc == LM_OK)
-    rc = lm__pack_varint(b, found_in);
-  return rc;
+  o = lm__put_varint(o, (uint64_t)(level < 0 ? 0 : level));
+  o = lm__put_varint(o, (uint64_t)(years < -1 ? 0 : years + 1));
+  lm__pack_end(b, lm__put_varint(o, found_in));
+  return LM_OK;
 }
 
 /* r's lists into s->items and s->skills (empty: none). */
@@ -881,10 +902,16 @@ int lm__store_open(lm__store **out, const char *path, int readonly,
   memory = strcmp(path, ":memory:") == 0 || path[0] == '\0';
   s->single = memory || s->readonly;
 
+  /* Every use of this connection is serialised by our own locks: the
+   * engine's write lock (writes, the data version), and rlock as well
+   * when it also serves reads (a one-connection store).  So SQLite's
+   * mutex, taken on every bind, step and column, would be taken for
+   * nothing. */
   rc = lm__open_connection(path,
-                           s->readonly ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE |
-                                             SQLITE_OPEN_CREATE,
+                           (s->readonly ? SQLITE_OPEN_READONLY
+                                        : SQLITE_OPEN_READWRITE |
+                                              SQLITE_OPEN_CREATE) |
+                               SQLITE_OPEN_NOMUTEX,
                            busy_timeout_ms, &s->db);
   /* Each record is written inside a savepoint (ingest), and a savepoint
    * keeps the pages it changes in a sub-journal: in memory that costs a
