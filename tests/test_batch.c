@@ -572,51 +572,19 @@ Test(batch, random_priority_equals_exhaustive_lexicographic_search)
 
 typedef struct lap {
   uint32_t n;
-  int32_t *c; /* n x n */
+  int64_t *c; /* n x n */
 } lap;
 
-static lap lap_load(const char *file)
+/* An OR-Library instance, read by tests/helpers.h's reader (shared with
+ * tests/test_assign.c). */
+static lap lap_load(const char *name)
 {
-  char path[4096], rel[512], *text, *p, *end;
   lap l = {0, NULL};
-  size_t i, nn;
+  size_t n = 0;
 
-  snprintf(rel, sizeof rel, "tests/data/assignment/%s", file);
-  text = lmt_slurp(LMT_SRCPATH(path, rel), NULL);
-  cr_assert_not_null(text, "cannot read %s", path);
-  p = text;
-  l.n = (uint32_t)strtoul(p, &end, 10);
-  p = end;
-  nn = (size_t)l.n * l.n;
-  l.c = malloc(nn * sizeof *l.c);
-  for (i = 0; i < nn; i++) {
-    long v = strtol(p, &end, 10);
-    cr_assert_neq(end, p, "%s: %zu costs of %zu", file, i, nn);
-    l.c[i] = (int32_t)v;
-    p = end;
-  }
-  while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
-    p++;
-  cr_assert_eq(*p, '\0', "%s: trailing data", file);
-  free(text);
+  cr_assert_eq(lmt_lap_read(name, &n, &l.c), 0, "cannot read %s", name);
+  l.n = (uint32_t)n;
   return l;
-}
-
-static long published_optimum(const char *name)
-{
-  char path[4096], *text, *p;
-  long v = -1;
-
-  text = lmt_slurp(LMT_SRCPATH(path, "tests/data/assignment/assignopt.txt"),
-                   NULL);
-  cr_assert_not_null(text);
-  p = strstr(text, name);
-  cr_assert_not_null(p, "%s not in assignopt.txt", name);
-  p += strlen(name);
-  cr_assert(*p == ' ' || *p == '\t', "%s: bad line", name);
-  v = strtol(p, NULL, 10);
-  free(text);
-  return v;
 }
 
 /* Solves a LAP as the fair's b-matching: weight B - cost with B above
@@ -680,16 +648,15 @@ Test(batch, or_library_assign100_to_800_reach_the_published_optima,
   size_t f;
 
   for (f = 0; f < 8; f++) {
-    char file[64];
     lap l;
     uint32_t *m, i, j;
     int64_t *alpha, *beta, cost = 0, dual = 0;
     uint8_t *used;
-    long opt = published_optimum(names[f]);
+    long opt = lmt_lap_optimum(names[f]);
     double secs;
 
-    snprintf(file, sizeof file, "%s.txt", names[f]);
-    l = lap_load(file);
+    cr_assert_gt(opt, 0, "%s not in assignopt.txt", names[f]);
+    l = lap_load(names[f]);
     m = malloc(l.n * sizeof *m);
     alpha = malloc(l.n * sizeof *alpha);
     beta = malloc(l.n * sizeof *beta);
