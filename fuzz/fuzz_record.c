@@ -5,8 +5,8 @@
  * against one record in the making and a fresh ":memory:" engine.
  * Checks what libmatch.h promises: a failed constructor leaves *out NULL,
  * a stored record reads back with the fields it was given, a removed one
- * is gone, the counts follow, and the final store exports and re-ingests
- * to the same document.
+ * is gone, the counts follow, and the final store (when the program left
+ * records in it) exports and re-ingests to the same document.
  * Built by `make fuzz`; see doc/SECURITY.md.
  */
 #include "fuzz_common.h"
@@ -110,14 +110,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char s1[300], s2[300];
   const char *a;
   int op, b, rc, steps = 0;
-  size_t before, after, len;
-  char *doc;
+  size_t before, after;
 
-  if (dirty || inputs++ % LM_FUZZ_REOPEN == 0) {
-    lm_engine_close(e);
+  if (inputs++ % LM_FUZZ_REOPEN == 0) {
     lm_engine_close(again);
-    e = fuzz_open(0);
     again = fuzz_open(0);
+    dirty = 1;
+  }
+  /* Only e takes skill terms (ingest never adds any), so only e needs
+   * reopening to forget them. */
+  if (dirty) {
+    lm_engine_close(e);
+    e = fuzz_open(0);
     dirty = 0;
   }
 
@@ -200,11 +204,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
       if (a == NULL)
         break;
       b = next_byte(&in);
-      dirty = 1;
       rc = lm_engine_add_skill_term(e, a,
                                     b & 1 ? next_string(&in, s2, sizeof s2)
                                           : NULL);
       CHECK(rc == LM_OK || rc == LM_EINVAL || rc == LM_EPARSE);
+      /* A refused term reaches neither the store nor the dictionary
+       * (engine.c adds it to both or to neither): nothing to forget. */
+      dirty |= rc == LM_OK;
       break;
     default: /* a skill looked up */
       a = next_string(&in, s1, sizeof s1);
@@ -217,10 +223,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
   }
   lm_record_free(r);
-  doc = fuzz_export(e, &len);
-  fuzz_round_trip(again, doc, len);
-  fuzz_empty(again, doc);
-  fuzz_empty(e, doc);
-  lm_free(doc);
+  fuzz_settle(e, again, fuzz_total(e));
   return 0;
 }
