@@ -248,3 +248,50 @@ Test(record, coordinates_print_as_printf_would)
   }
   lm_record_free(r);
 }
+
+/* XML 1.0's Char production, the oracle for what a value may hold: tab,
+ * line ends, U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF. */
+static int xml_char(uint32_t cp)
+{
+  return cp == 0x9 || cp == 0xA || cp == 0xD ||
+         (cp >= 0x20 && cp <= 0xD7FF && cp != 0x7F) ||
+         (cp >= 0xE000 && cp <= 0xFFFD) || cp >= 0x10000;
+}
+
+Test(record, set_takes_exactly_the_characters_xml_carries)
+{
+  lm_record *r = seeker("S1");
+  uint32_t cp;
+  char v[16];
+
+  for (cp = 1; cp <= 0x10FFFF; cp += cp < 0x20000 ? 1 : 0x3FF) {
+    size_t n;
+    int rc;
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+      continue; /* no UTF-8 form */
+    v[0] = 'x';
+    n = 1 + lm__utf8_encode(cp, v + 1);
+    v[n++] = 'y';
+    v[n] = '\0';
+    rc = lm_record_set(r, LM_F_TEXT, v);
+    cr_assert_eq(rc, xml_char(cp) ? LM_OK : LM_EINVAL, "U+%04X",
+                 (unsigned)cp);
+    /* A fresh record each time: a record holds LM_MAX_SKILLS skills. */
+    lm_record_free(r);
+    r = seeker("S1");
+    rc = lm_record_add_skill(r, v, LM_SKILL_HELD, 1);
+    cr_assert_eq(rc, xml_char(cp) ? LM_OK : LM_EINVAL, "skill U+%04X",
+                 (unsigned)cp);
+  }
+  /* Malformed UTF-8 in the in-line range and beside it. */
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\xE5\x9Ey"), LM_EINVAL);
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\xE5"), LM_EINVAL);
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\xE5\x9E\xC0"), LM_EINVAL);
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\xED\xA0\x80"), LM_EINVAL);
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\xE0\x80\xAF"), LM_EINVAL);
+  /* Invalid UTF-8 is named as such even after a control character. */
+  cr_expect_eq(lm_record_set(r, LM_F_TEXT, "x\x01\xFF"), LM_EINVAL);
+  cr_expect(strstr(lm_errmsg(NULL), "UTF-8") != NULL, "%s",
+            lm_errmsg(NULL));
+  lm_record_free(r);
+}

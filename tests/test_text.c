@@ -355,3 +355,83 @@ Test(text, fold_reports_out_of_memory)
   lm__alloc_fail_after(-1);
   cr_expect_null(out);
 }
+
+/* ----------------------------------------------------------- numbers */
+
+/* lm__strtod must be strtod (the C locale here) bit for bit, with the
+ * same end, on the forms it reads itself and on those it hands over. */
+static void same_as_strtod(const char *s)
+{
+  char *e1 = NULL, *e2 = NULL;
+  double a = lm__strtod(s, &e1), b = strtod(s, &e2);
+
+  cr_assert(memcmp(&a, &b, sizeof a) == 0, "'%s': %.17g, strtod %.17g", s,
+            a, b);
+  cr_assert_eq(e1, e2, "'%s': ends at %td, strtod at %td", s, e1 - s,
+               e2 - s);
+}
+
+Test(text, strtod_reads_plain_decimals_as_strtod_does)
+{
+  static const char *const cases[] = {
+      "0", "-0", "+0", "30.2003412", "-115.5", ".5", "5.", "-.25",
+      "00012.5000", "0.000000000000000000001", "123456789012345",
+      "1234567890123456", "0.1", "0.2", "0.3", "114.98765432109",
+      "1e5", "1E-3", "1e", "0x1A", "inf", "-nan", " 7", "", "-", ".",
+      "12.5abc", "3.4.5", "1,5", "999999999999999.9", "30.2003412 ",
+      "0.00000000000000000000001", "4.35"};
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    same_as_strtod(cases[i]);
+}
+
+Test(text, strtod_matches_strtod_on_random_decimals)
+{
+  uint64_t x = 88172645463325252u;
+  char buf[64];
+  int k;
+
+  for (k = 0; k < 200000; k++) {
+    int n = 0, len, dot, i;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    if (x & 1)
+      buf[n++] = '-';
+    len = (int)(x >> 8 & 31) + 1;
+    dot = (int)(x >> 16 & 31);
+    for (i = 0; i < len; i++) {
+      if (i == dot)
+        buf[n++] = '.';
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      buf[n++] = (char)('0' + x % 10);
+    }
+    buf[n] = '\0';
+    same_as_strtod(buf);
+  }
+}
+
+/* The fold's in-line path for U+3000..U+9FFF gives what the general way
+ * (lm__t2s of each character) gives, for every code point there. */
+Test(text, fold_maps_each_cjk_code_point_by_the_table)
+{
+  uint32_t cp;
+
+  for (cp = 0x3000; cp <= 0x9FFF; cp++) {
+    char in[16], want[16], *got;
+    size_t n = 0, w = 0;
+    in[n++] = 'a';
+    n += lm__utf8_encode(cp, in + n);
+    in[n++] = 'b';
+    in[n] = '\0';
+    want[w++] = 'a';
+    if (cp == 0x3000)
+      want[w++] = ' '; /* the ideographic space */
+    else
+      w += lm__utf8_encode(lm__t2s(cp), want + w);
+    want[w++] = 'b';
+    want[w] = '\0';
+    got = fold(in);
+    cr_assert_str_eq(got, want, "U+%04X", (unsigned)cp);
+    free(got);
+  }
+}

@@ -93,6 +93,20 @@ uint32_t lm__halfwidth(uint32_t cp);
  * string (lm__xfree).  Returns LM_OK, LM_EINVAL (not UTF-8) or LM_ENOMEM.
  */
 int lm__fold(const char *s, size_t len, char **out);
+/* lm__fold into buf (cap bytes) when the key fits there (len + len / 3 +
+ * 5 bytes always do), else into a new string: free *out when it is not
+ * buf.  For the hot paths, which fold short texts and drop the key. */
+int lm__fold_to(const char *s, size_t len, char *buf, size_t cap,
+                char **out);
+
+/*
+ * strtod, read by hand for plain decimals ("30.2003412", "-115.5", ".5"):
+ * up to 15 significant digits and 22 decimals, the correctly rounded
+ * double, whatever the locale.  Everything else (white space, exponents,
+ * hex, inf, nan, longer numbers) goes to strtod itself, so the result and
+ * *end are always strtod's in the C locale.  errno is set only by strtod.
+ */
+double lm__strtod(const char *s, char **end);
 
 /* ------------------------------------------------------------- normalize */
 

@@ -124,25 +124,54 @@ lm_kind lm__kind_from_name(const char *name)
   return (lm_kind)0;
 }
 
-/* What XML 1.0 cannot carry: control characters other than tab and line
- * ends (and DEL), and the noncharacters U+FFFE and U+FFFF (UTF-8 EF BF BE
- * and EF BF BF).  A record holding one could not be exported and read
- * back as it is (the writer would put U+FFFD in its place, and two values
- * that differ only there would become one), so it is refused. */
-static int lm__has_nonxml(const char *s, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i;
+/* What a value may hold.  UTF-8, and not what XML 1.0 cannot carry:
+ * control characters other than tab and line ends (and DEL), and the
+ * noncharacters U+FFFE and U+FFFF.  A record holding one could not be
+ * exported and read back as it is (the writer would put U+FFFD in its
+ * place, and two values that differ only there would become one), so it
+ * is refused. */
+enum { LM__TEXT_OK = 0, LM__TEXT_NOT_UTF8, LM__TEXT_NONXML };
 
-  for (i = 0; i < n; i++) {
-    if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') ||
-        p[i] == 0x7f)
-      return 1;
-    if (p[i] == 0xEF && i + 2 < n && p[i + 1] == 0xBF &&
-        (p[i + 2] == 0xBE || p[i + 2] == 0xBF))
-      return 1;
+/* Per ASCII byte: 0 fine, LM__TEXT_NOT_UTF8 for NUL, LM__TEXT_NONXML for
+ * the other controls. */
+static const unsigned char lm__ascii_check[128] = {
+    1, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 0, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    [0x7f] = 2};
+
+/* One pass over a value: LM__TEXT_NOT_UTF8 wins over LM__TEXT_NONXML
+ * wherever each is found, as the messages name the first check. */
+static int lm__text_check(const char *s, size_t n)
+{
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0, len;
+  uint32_t cp;
+  int nonxml = 0;
+
+  while (i < n) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      if (lm__ascii_check[c] == LM__TEXT_NOT_UTF8)
+        return LM__TEXT_NOT_UTF8;
+      nonxml |= lm__ascii_check[c];
+      i++;
+      continue;
+    }
+    /* U+1000..U+CFFF, CJK among them: well formed with any two
+     * continuation bytes, and never a noncharacter. */
+    if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+        (u[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
+    len = lm__utf8_decode(s + i, n - i, &cp);
+    if (len == 0)
+      return LM__TEXT_NOT_UTF8;
+    if (cp == 0xFFFEu || cp == 0xFFFFu)
+      nonxml = LM__TEXT_NONXML;
+    i += len;
   }
-  return 0;
+  return nonxml;
 }
 
 int lm__id_valid(const char *id)
@@ -160,7 +189,7 @@ int lm__id_valid(const char *id)
     if (n >= LM__ID_MAX)
       return 0;
   }
-  return n > 0 && lm__utf8_valid(id, n) && !lm__has_nonxml(id, n);
+  return n > 0 && lm__text_check(id, n) == LM__TEXT_OK;
 }
 
 /* ------------------------------------------------------------ life cycle */
@@ -350,7 +379,7 @@ int lm__record_set_real(lm_record *r, lm_field f, double v)
     snprintf(buf, sizeof buf, "%.10g", v);
   rc = lm__put_text(r, f, buf, strlen(buf));
   if (rc == LM_OK)
-    r->num[f] = strtod(buf, NULL);
+    r->num[f] = lm__strtod(buf, NULL);
   return rc;
 }
 
@@ -407,7 +436,7 @@ static int lm__parse_real(const char *folded, double lo, double hi,
   errno = 0;
   if (*folded == '\0')
     return 0;
-  v = strtod(folded, &end);
+  v = lm__strtod(folded, &end);
   if (errno != 0 || *end != '\0' || !isfinite(v) || v < lo || v > hi)
     return 0;
   *out = v;
@@ -729,7 +758,7 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
   char *folded = NULL;
   char small[128];
   size_t n;
-  int rc = LM_OK;
+  int rc = LM_OK, check;
 
   if (r == NULL || fi == NULL)
     return lm__fail(LM_EINVAL, "bad field %d", (int)f);
@@ -749,11 +778,12 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
   if (n > LM__TEXT_MAX)
     return lm__fail(LM_EINVAL, "%s: longer than %d bytes "
                     "(LM_MAX_FIELD_BYTES)", fi->name, LM__TEXT_MAX);
-  if (!lm__utf8_valid(v, n))
+  check = lm__text_check(v, n);
+  if (check == LM__TEXT_NOT_UTF8)
     return lm__fail(LM_EINVAL, "%s: not valid UTF-8", fi->name);
   if (n == 0)
     return lm__fail(LM_EINVAL, "%s: empty", fi->name);
-  if (lm__has_nonxml(v, n))
+  if (check == LM__TEXT_NONXML)
     return lm__fail(LM_EINVAL, "%s: control characters (and U+FFFE, "
                                "U+FFFF) are not allowed",
                     fi->name);
@@ -932,7 +962,7 @@ int lm_record_add_skill(lm_record *r, const char *name, int level, int years)
   size_t n;
   const char *v;
   char *copy;
-  int rc;
+  int rc, check;
 
   if (r == NULL || name == NULL)
     return lm__fail(LM_EINVAL, "lm_record_add_skill: NULL argument");
@@ -949,12 +979,13 @@ int lm_record_add_skill(lm_record *r, const char *name, int level, int years)
     return lm__fail(LM_EINVAL, "%s %s: skill years %d out of range",
                     lm__kind_name(r->kind), r->id, years);
   v = lm__trim(name, &n);
-  if (n == 0 || n > LM_MAX_SKILL_BYTES || !lm__utf8_valid(v, n))
+  check = n > LM_MAX_SKILL_BYTES ? LM__TEXT_NOT_UTF8 : lm__text_check(v, n);
+  if (n == 0 || check == LM__TEXT_NOT_UTF8)
     return lm__fail(LM_EINVAL,
                     "%s %s: a skill name must be 1-%d bytes of UTF-8 "
                     "(LM_MAX_SKILL_BYTES)",
                     lm__kind_name(r->kind), r->id, LM_MAX_SKILL_BYTES);
-  if (lm__has_nonxml(v, n))
+  if (check == LM__TEXT_NONXML)
     return lm__fail(LM_EINVAL, "%s %s: a skill name holds a character XML "
                                "cannot carry (a control character, U+FFFE "
                                "or U+FFFF)",

@@ -36,6 +36,9 @@
 /* No node. */
 #define LM__NO_NODE UINT32_MAX
 
+/* Bits of the first-character filter (a power of two). */
+#define LM__START_BITS 65536
+
 typedef struct lm__skey {
   char *key;      /* folded; NULL for an empty slot */
   uint32_t canon; /* index into canon */
@@ -56,6 +59,10 @@ struct lm__skilldict {
   size_t nnodes, capnodes;
   lm__sedge *edges; /* open addressing, capacity a power of two */
   size_t nedges, capedges;
+  /* A bit per hash of a key's first character: where it is clear, no
+   * key starts, and a scan steps over the character without walking the
+   * trie (most characters of a text begin no skill). */
+  uint64_t start[LM__START_BITS / 64];
 };
 
 /* ------------------------------------------------------------ hashing */
@@ -114,6 +121,30 @@ static uint32_t edge_find(const lm__skilldict *d, uint32_t node,
     i = (i + 1) & mask;
   }
   return LM__NO_NODE;
+}
+
+/* Bytes of the UTF-8 character that starts with c. */
+static size_t char_len(unsigned char c)
+{
+  return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* The filter's bit for the character of len bytes at u. */
+static uint32_t start_bit(const unsigned char *u, size_t len)
+{
+  uint32_t v = u[0];
+  size_t i;
+
+  for (i = 1; i < len; i++)
+    v |= (uint32_t)u[i] << (8 * i);
+  return (v * 0x9E3779B1u) >> (32 - 16);
+}
+
+static int start_has(const lm__skilldict *d, const unsigned char *u,
+                     size_t len)
+{
+  uint32_t b = start_bit(u, len);
+  return (d->start[b / 64] >> (b % 64)) & 1;
 }
 
 /* ------------------------------------------------------ growing tables */
@@ -219,6 +250,8 @@ static void insert_key(lm__skilldict *d, char *key, uint32_t canon)
   d->keys[i].key = key;
   d->keys[i].canon = canon;
   d->nkeys++;
+  k = start_bit(p, char_len(*p));
+  d->start[k / 64] |= (uint64_t)1 << (k % 64);
 
   mask = d->capedges - 1;
   for (; *p != '\0'; p++) {
@@ -370,15 +403,16 @@ cleanup:
 
 const char *lm__skilldict_lookup(const lm__skilldict *d, const char *text)
 {
-  char *key;
+  char small[256], *key;
   long id;
 
   if (d == NULL || text == NULL)
     return NULL;
-  if (lm__fold(text, strlen(text), &key) != LM_OK)
+  if (lm__fold_to(text, strlen(text), small, sizeof small, &key) != LM_OK)
     return NULL;
   id = key_find(d, key);
-  lm__xfree(key);
+  if (key != small)
+    lm__xfree(key);
   return id >= 0 ? d->canon[id] : NULL;
 }
 
@@ -472,12 +506,6 @@ static int is_alnum(unsigned char c)
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
 }
 
-/* Bytes of the UTF-8 character that starts with c. */
-static size_t char_len(unsigned char c)
-{
-  return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-}
-
 /* The longest key that starts at t[p] (folded text of n bytes), as its
  * end in *end and canonical index in *canon; 0 when none.  Keys that
  * begin or end with a letter or digit must not continue a word of the
@@ -510,30 +538,36 @@ int lm__skilldict_scan(const lm__skilldict *d, const char *text,
                        int (*found)(void *ctx, const char *canonical),
                        void *ctx)
 {
-  char *t = NULL;
-  unsigned char *seen = NULL;
-  size_t n, p = 0, end;
+  /* The folded text and the skills reported, on the stack when they
+   * fit (a record's texts mostly do): per call, so scans share nothing. */
+  char small[2048], *t = NULL;
+  unsigned char seen_small[512], *seen = NULL;
+  const unsigned char *u;
+  size_t n, p = 0, end, len;
   uint32_t canon;
   int rc;
 
   if (d == NULL || text == NULL || found == NULL)
     return lm__fail(LM_EINVAL, "skills: scan needs a dictionary, a text "
                     "and a callback");
-  rc = lm__fold(text, strlen(text), &t);
+  rc = lm__fold_to(text, strlen(text), small, sizeof small, &t);
   if (rc != LM_OK)
     return rc;
   if (d->ncanon == 0)
     goto cleanup; /* rc is LM_OK */
-  /* Which skills were reported: per call, so scans share nothing. */
-  seen = lm__calloc((d->ncanon + 7) / 8, 1);
-  if (seen == NULL) {
+  if ((d->ncanon + 7) / 8 <= sizeof seen_small) {
+    seen = seen_small;
+    memset(seen, 0, (d->ncanon + 7) / 8);
+  } else if ((seen = lm__calloc((d->ncanon + 7) / 8, 1)) == NULL) {
     rc = lm__fail(LM_ENOMEM, "out of memory");
     goto cleanup;
   }
   n = strlen(t);
+  u = (const unsigned char *)t;
   while (p < n) {
-    if (!longest_at(d, t, n, p, &end, &canon)) {
-      p += char_len((unsigned char)t[p]);
+    len = char_len(u[p]);
+    if (!start_has(d, u + p, len) || !longest_at(d, t, n, p, &end, &canon)) {
+      p += len;
       continue;
     }
     p = end;
@@ -547,7 +581,10 @@ int lm__skilldict_scan(const lm__skilldict *d, const char *text,
   rc = LM_OK;
 
 cleanup:
-  lm__xfree(seen);
-  lm__xfree(t);
+  if (seen != seen_small)
+    lm__xfree(seen);
+  if (t != small)
+    lm__xfree(t);
   return rc;
 }
+

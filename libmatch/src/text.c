@@ -9,6 +9,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -60,17 +61,25 @@ size_t lm__utf8_decode(const char *s, size_t len, uint32_t *cp)
 
 int lm__utf8_valid(const char *s, size_t len)
 {
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 0, n;
   uint32_t cp;
 
   if (s == NULL)
     return len == 0;
   while (i < len) {
-    /* ASCII runs are the common case in XML content. */
-    if ((unsigned char)s[i] < 0x80) {
-      if (s[i] == '\0')
+    unsigned char c = u[i];
+    /* ASCII runs and three-byte characters (CJK) are most of the text:
+     * checked in line, the rest by the decoder. */
+    if (c < 0x80) {
+      if (c == '\0')
         return 0;
       i++;
+      continue;
+    }
+    if (c >= 0xE1 && c <= 0xEC && i + 2 < len &&
+        (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+      i += 3;
       continue;
     }
     n = lm__utf8_decode(s + i, len - i, &cp);
@@ -175,29 +184,15 @@ static int is_space(uint32_t cp)
          cp == 0x3000u;
 }
 
-int lm__fold(const char *s, size_t len, char **out)
+/* The folded key of s[0..len) (valid UTF-8) into buf, which holds
+ * len + len / 3 + 5 bytes: a three-byte traditional character can fold
+ * to a four-byte simplified one (the table maps a few into plane 2), so
+ * the key can grow by a third; every other step shrinks it. */
+static void fold_core(const char *s, size_t len, char *buf)
 {
-  size_t i = 0, o = 0, n, cap;
+  size_t i = 0, o = 0, n;
   int pending_space = 0;
   uint32_t cp;
-  char *buf;
-
-  if (out == NULL)
-    return lm__fail(LM_EINVAL, "fold: no output");
-  *out = NULL;
-  if (s == NULL)
-    return lm__fail(LM_EINVAL, "fold: no text");
-  if (!lm__utf8_valid(s, len))
-    return lm__fail(LM_EINVAL, "text is not valid UTF-8");
-  /* A three-byte traditional character can fold to a four-byte simplified
-   * one (the table maps a few into plane 2), so the key can grow by a
-   * third; every other step shrinks it. */
-  if (len > ((size_t)-1 - 8) / 2)
-    return lm__fail(LM_ENOMEM, "fold: text too long");
-  cap = len + len / 3 + 5;
-  buf = lm__malloc(cap);
-  if (buf == NULL)
-    return lm__fail(LM_ENOMEM, "out of memory");
 
   while (i < len) {
     unsigned char c = (unsigned char)s[i];
@@ -215,8 +210,28 @@ int lm__fold(const char *s, size_t len, char **out)
       buf[o++] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
       continue;
     }
+    if (c >= 0xE3 && c <= 0xE9) {
+      /* U+3000..U+9FFF: CJK, whose characters without a simplified form
+       * are copied as they are.  The rest of the range (punctuation,
+       * the ideographic space) takes the general way below. */
+      cp = (uint32_t)(c & 0x0F) << 12 |
+           (uint32_t)((unsigned char)s[i + 1] & 0x3F) << 6 |
+           ((unsigned char)s[i + 2] & 0x3F);
+      if (cp >= LM__T2S_LO &&
+          !(lm__t2s_bits[(cp - LM__T2S_LO) / 64] >>
+                ((cp - LM__T2S_LO) % 64) & 1)) {
+        if (pending_space) {
+          buf[o++] = ' ';
+          pending_space = 0;
+        }
+        memcpy(buf + o, s + i, 3);
+        o += 3;
+        i += 3;
+        continue;
+      }
+    }
     n = lm__utf8_decode(s + i, len - i, &cp);
-    i += n; /* n > 0: the text was validated above */
+    i += n; /* n > 0: the caller validated the text */
     cp = lm__halfwidth(cp);
     if (is_space(cp)) {
       pending_space = o > 0;
@@ -233,6 +248,77 @@ int lm__fold(const char *s, size_t len, char **out)
     o += lm__utf8_encode(cp, buf + o);
   }
   buf[o] = '\0';
+}
+
+int lm__fold_to(const char *s, size_t len, char *buf, size_t cap,
+                char **out)
+{
+  size_t need;
+
+  if (out == NULL)
+    return lm__fail(LM_EINVAL, "fold: no output");
+  *out = NULL;
+  if (s == NULL)
+    return lm__fail(LM_EINVAL, "fold: no text");
+  if (!lm__utf8_valid(s, len))
+    return lm__fail(LM_EINVAL, "text is not valid UTF-8");
+  if (len > ((size_t)-1 - 8) / 2)
+    return lm__fail(LM_ENOMEM, "fold: text too long");
+  need = len + len / 3 + 5;
+  if (buf == NULL || cap < need) {
+    buf = lm__malloc(need);
+    if (buf == NULL)
+      return lm__fail(LM_ENOMEM, "out of memory");
+  }
+  pthread_once(&lm__t2s_once, lm__t2s_init);
+  fold_core(s, len, buf);
   *out = buf;
   return LM_OK;
+}
+
+int lm__fold(const char *s, size_t len, char **out)
+{
+  return lm__fold_to(s, len, NULL, 0, out);
+}
+
+/* m / 10^k is exact in both operands when m < 2^53 and k <= 22, so the
+ * one division rounds correctly (Clinger's fast path).  Coordinates are
+ * most of what ingest reads, and glibc's strtod takes ten times longer
+ * on their eight or more decimals. */
+double lm__strtod(const char *s, char **end)
+{
+  static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                               1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                               1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                               1e18, 1e19, 1e20, 1e21, 1e22};
+  const char *p = s;
+  uint64_t m = 0;
+  int neg = 0, dot = 0, any = 0, digits = 0, decimals = 0;
+  double v;
+
+  if (*p == '-' || *p == '+')
+    neg = *p++ == '-';
+  for (;; p++) {
+    if (*p >= '0' && *p <= '9') {
+      any = 1;
+      decimals += dot;
+      if (m == 0 && *p == '0')
+        continue; /* a leading zero is not significant */
+      if (++digits > 15)
+        return strtod(s, end);
+      m = m * 10 + (uint64_t)(*p - '0');
+    } else if (*p == '.' && !dot) {
+      dot = 1;
+    } else {
+      break;
+    }
+  }
+  /* An exponent or a hex number reads on in strtod; so does "-". */
+  if (!any || decimals > 22 || *p == 'e' || *p == 'E' || *p == 'x' ||
+      *p == 'X')
+    return strtod(s, end);
+  if (end != NULL)
+    *end = (char *)p;
+  v = (double)m / p10[decimals];
+  return neg ? -v : v;
 }

@@ -1257,7 +1257,7 @@ static int lm__read_number(const char *v, double lo, double hi, double *out)
   if (rc != LM_OK)
     return rc; /* LM_ENOMEM, or LM_EINVAL for bytes that are not UTF-8 */
   errno = 0;
-  x = strtod(folded, &end);
+  x = lm__strtod(folded, &end);
   rc = (*folded == '\0' || *end != '\0' || errno != 0 || !isfinite(x) ||
         x < lo || x > hi)
            ? LM_EINVAL
