@@ -295,3 +295,73 @@ Test(record, set_takes_exactly_the_characters_xml_carries)
             lm_errmsg(NULL));
   lm_record_free(r);
 }
+
+/* The reader builds every record of a document in one struct: emptied,
+ * it must read as a new record of its new kind and id, whatever it held,
+ * and take values again. */
+Test(record, reuse_empties_a_record_as_new_makes_one)
+{
+  lm_record *r = job("J1"), *fresh = seeker("S2");
+  double v;
+  int f;
+
+  cr_assert_eq(lm_record_set(r, LM_F_NAME, "焊工"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_SALARY, "5千-8千元/月"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_LAT, "30.2"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_CERTIFICATE, "焊工证"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_CERTIFICATE, "电工证"), LM_OK);
+  cr_assert_eq(lm_record_set(r, LM_F_STATUS, "closed"), LM_OK);
+  cr_assert_eq(lm_record_add_skill(r, "焊接", LM_SKILL_REQUIRED, -1), LM_OK);
+
+  cr_expect_eq(lm__record_reuse(r, LM_SEEKER, "bad id"), LM_EINVAL);
+  cr_expect_eq(lm_record_kind(r), LM_JOB, "a refused reuse changes nothing");
+  cr_expect_eq(lm_record_count(r, LM_F_CERTIFICATE), 2);
+
+  cr_assert_eq(lm__record_reuse(r, LM_SEEKER, "S2"), LM_OK);
+  cr_expect_eq(lm_record_kind(r), LM_SEEKER);
+  cr_expect_str_eq(lm_record_id(r), "S2");
+  for (f = 1; f < LM_F_COUNT_; f++) {
+    cr_expect_eq(lm_record_get(r, (lm_field)f) == NULL,
+                 lm_record_get(fresh, (lm_field)f) == NULL, "field %d", f);
+    cr_expect_eq(lm_record_count(r, (lm_field)f),
+                 lm_record_count(fresh, (lm_field)f), "field %d", f);
+    cr_expect_eq(lm_record_number(r, (lm_field)f, &v),
+                 lm_record_number(fresh, (lm_field)f, &v), "field %d", f);
+  }
+  cr_expect_eq(lm_record_skill_count(r), 0);
+  cr_expect_eq(lm_record_set(r, LM_F_CERTIFICATE, "叉车证"), LM_OK);
+  cr_expect_eq(lm_record_count(r, LM_F_CERTIFICATE), 1);
+  cr_expect_str_eq(lm_record_item(r, LM_F_CERTIFICATE, 0), "叉车证");
+  cr_expect_eq(lm_record_add_skill(r, "焊接", LM_SKILL_HELD, 3), LM_OK);
+  cr_expect_eq(lm_record_skill_count(r), 1);
+  lm_record_free(r);
+  lm_record_free(fresh);
+}
+
+/* A portal that sets one field over and over: the strings it replaces
+ * must not pile up in the record (its strings share blocks), and the
+ * live values, lists and skills must survive the tidying. */
+Test(record, replaced_values_do_not_pile_up)
+{
+  lm_record *r = job("J1");
+  char big[1001], name[32];
+  size_t held = 0;
+  int i;
+
+  memset(big, 'x', 1000);
+  big[1000] = '\0';
+  cr_assert_eq(lm_record_set(r, LM_F_CERTIFICATE, "焊工证"), LM_OK);
+  cr_assert_eq(lm_record_add_skill(r, "焊接", LM_SKILL_REQUIRED, -1), LM_OK);
+  for (i = 0; i < 20000; i++) {
+    snprintf(name, sizeof name, "岗位%d", i);
+    cr_assert_eq(lm_record_set(r, LM_F_DESCRIPTION, big), LM_OK);
+    cr_assert_eq(lm_record_set(r, LM_F_NAME, name), LM_OK);
+  }
+  cr_expect_str_eq(lm_record_get(r, LM_F_NAME), "岗位19999");
+  cr_expect_str_eq(lm_record_get(r, LM_F_DESCRIPTION), big);
+  cr_expect_str_eq(lm_record_item(r, LM_F_CERTIFICATE, 0), "焊工证");
+  cr_expect_eq(lm_record_skill_count(r), 1);
+  held = lm__record_bytes_held(r);
+  cr_expect_lt(held, 64 * 1024, "%zu bytes held for 1 KB of values", held);
+  lm_record_free(r);
+}

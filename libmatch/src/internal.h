@@ -235,6 +235,9 @@ typedef struct lm__rskill {
   unsigned int found_in;
 } lm__rskill;
 
+/* A block of the memory a record's strings live in (record.c). */
+typedef struct lm__rchunk lm__rchunk;
+
 struct lm_record {
   lm_kind kind;
   char id[LM__ID_MAX + 1];
@@ -248,7 +251,20 @@ struct lm_record {
   lm__rskill *skills;
   size_t nskills;
   size_t capskills;
+  /* Every string above (values, list items, skill names) is a piece of
+   * these blocks, freed with the record: a value costs no allocation of
+   * its own.  `dropped` counts the bytes of values replaced since. */
+  lm__rchunk *chunks;
+  size_t dropped;
 };
+
+/* Bytes of the blocks r's strings are cut from (a test's measure). */
+size_t lm__record_bytes_held(const lm_record *r);
+
+/* Empties r and makes it a record of `kind` and `id`, as lm_record_new
+ * would make one, keeping the memory it holds for the next values.
+ * LM_OK, or LM_EINVAL (r unchanged). */
+int lm__record_reuse(lm_record *r, lm_kind kind, const char *id);
 
 /* The kind's element name ("job", "service-point"), or NULL. */
 const char *lm__kind_name(lm_kind kind);

@@ -194,13 +194,9 @@ int lm__id_valid(const char *id)
 
 /* ------------------------------------------------------------ life cycle */
 
-int lm_record_new(lm_record **out, lm_kind kind, const char *id)
+/* A kind and id that a record may have: LM_OK or LM_EINVAL. */
+static int lm__new_check(lm_kind kind, const char *id)
 {
-  lm_record *r;
-
-  if (out == NULL)
-    return lm__fail(LM_EINVAL, "lm_record_new: out is NULL");
-  *out = NULL;
   if (lm__kind_name(kind) == NULL)
     return lm__fail(LM_EINVAL, "lm_record_new: bad kind %d", (int)kind);
   if (id != NULL && strlen(id) > LM__ID_MAX)
@@ -210,6 +206,20 @@ int lm_record_new(lm_record **out, lm_kind kind, const char *id)
     return lm__fail(LM_EINVAL,
                     "%s: bad id (1-%d printable bytes, no white space)",
                     lm__kind_name(kind), LM__ID_MAX);
+  return LM_OK;
+}
+
+int lm_record_new(lm_record **out, lm_kind kind, const char *id)
+{
+  lm_record *r;
+  int rc;
+
+  if (out == NULL)
+    return lm__fail(LM_EINVAL, "lm_record_new: out is NULL");
+  *out = NULL;
+  rc = lm__new_check(kind, id);
+  if (rc != LM_OK)
+    return rc;
   r = lm__calloc(1, sizeof *r);
   if (r == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
@@ -219,20 +229,174 @@ int lm_record_new(lm_record **out, lm_kind kind, const char *id)
   return LM_OK;
 }
 
-static void lm__list_clear(lm__list *l)
+/* ------------------------------------------------------------ strings */
+
+/*
+ * A record's strings are cut from blocks it owns (r->chunks, newest
+ * first), so building a record of twenty values costs a block or two
+ * instead of twenty allocations, and emptying it for the next record of a
+ * document costs nothing (lm__record_reuse).  A string replaced or
+ * cleared stays in its block until the record is freed or emptied; when
+ * such dropped bytes outgrow the live ones (a portal setting one field
+ * over and over), the live strings are copied into one new block.
+ */
+struct lm__rchunk {
+  lm__rchunk *next;
+  size_t cap, used;
+  char data[];
+};
+
+#define LM__RCHUNK_MIN 1024
+#define LM__RDROPPED_MAX (16 * 1024)
+
+static void lm__rchunks_free(lm__rchunk *c)
+{
+  while (c != NULL) {
+    lm__rchunk *next = c->next;
+    lm__xfree(c);
+    c = next;
+  }
+}
+
+/* A new block of at least `need` bytes in front of r's. */
+static lm__rchunk *lm__rchunk_add(lm_record *r, size_t need)
+{
+  size_t cap = r->chunks != NULL ? r->chunks->cap * 2 : LM__RCHUNK_MIN;
+  lm__rchunk *c;
+
+  if (cap < need)
+    cap = need;
+  c = lm__malloc(sizeof *c + cap);
+  if (c == NULL)
+    return NULL;
+  c->cap = cap;
+  c->used = 0;
+  c->next = r->chunks;
+  r->chunks = c;
+  return c;
+}
+
+/* A copy of s[0..n) and a NUL in r's blocks, or NULL. */
+static char *lm__rstrndup(lm_record *r, const char *s, size_t n)
+{
+  lm__rchunk *c = r->chunks;
+  char *p;
+
+  if (n >= (size_t)-1 / 4)
+    return NULL;
+  if (c == NULL || c->cap - c->used < n + 1) {
+    c = lm__rchunk_add(r, n + 1);
+    if (c == NULL)
+      return NULL;
+  }
+  p = c->data + c->used;
+  c->used += n + 1;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+static char *lm__rstrdup(lm_record *r, const char *s)
+{
+  return lm__rstrndup(r, s, strlen(s));
+}
+
+/* s, one of r's strings (or NULL), is no longer used. */
+static void lm__rdrop(lm_record *r, const char *s)
+{
+  if (s != NULL)
+    r->dropped += strlen(s) + 1;
+}
+
+/* Bytes of the strings r refers to. */
+static size_t lm__rlive(const lm_record *r)
+{
+  size_t n = 0, i, f;
+
+  for (f = 0; f < LM_F_COUNT_; f++) {
+    if (r->text[f] != NULL)
+      n += strlen(r->text[f]) + 1;
+    for (i = 0; i < r->list[f].n; i++)
+      n += strlen(r->list[f].items[i]) + 1;
+  }
+  for (i = 0; i < r->nskills; i++) {
+    n += strlen(r->skills[i].name) + 1;
+    if (r->skills[i].canonical != NULL)
+      n += strlen(r->skills[i].canonical) + 1;
+  }
+  return n;
+}
+
+/*
+ * When dropped strings outweigh the live ones, the live ones move into
+ * one block and the old blocks go.  Only from the public setters: inside
+ * the library a string of the record may be held elsewhere for a while
+ * (the skills a prepare takes out), and the reader bounds what one record
+ * takes (LM_MAX_RECORD_BYTES).  Without the memory for the new block the
+ * record keeps the blocks it has: nothing is lost but room.
+ */
+static void lm__rcompact(lm_record *r)
+{
+  lm__rchunk *old = r->chunks;
+  size_t live, i, f;
+
+  if (r->dropped <= LM__RDROPPED_MAX)
+    return;
+  live = lm__rlive(r);
+  if (r->dropped <= live)
+    return;
+  r->chunks = NULL;
+  if (lm__rchunk_add(r, live + 1) == NULL) {
+    r->chunks = old;
+    return;
+  }
+  /* Cannot fail: the block holds every live string. */
+  for (f = 0; f < LM_F_COUNT_; f++) {
+    if (r->text[f] != NULL)
+      r->text[f] = lm__rstrdup(r, r->text[f]);
+    for (i = 0; i < r->list[f].n; i++)
+      r->list[f].items[i] = lm__rstrdup(r, r->list[f].items[i]);
+  }
+  for (i = 0; i < r->nskills; i++) {
+    r->skills[i].name = lm__rstrdup(r, r->skills[i].name);
+    if (r->skills[i].canonical != NULL)
+      r->skills[i].canonical = lm__rstrdup(r, r->skills[i].canonical);
+  }
+  r->dropped = 0;
+  lm__rchunks_free(old);
+}
+
+size_t lm__record_bytes_held(const lm_record *r)
+{
+  const lm__rchunk *c;
+  size_t n = 0;
+
+  for (c = r->chunks; c != NULL; c = c->next)
+    n += c->cap;
+  return n;
+}
+
+/* Every string gone; the largest block stays for the next ones. */
+static void lm__rreset(lm_record *r)
+{
+  lm__rchunk *c = r->chunks;
+
+  if (c != NULL) {
+    lm__rchunks_free(c->next); /* the newest block is the largest */
+    c->next = NULL;
+    c->used = 0;
+  }
+  r->dropped = 0;
+}
+
+static void lm__list_clear(lm_record *r, lm__list *l)
 {
   size_t i;
   for (i = 0; i < l->n; i++)
-    lm__xfree(l->items[i]);
+    lm__rdrop(r, l->items[i]);
   lm__xfree(l->items);
   l->items = NULL;
   l->n = l->cap = 0;
-}
-
-static void lm__skill_clear(lm__rskill *s)
-{
-  lm__xfree(s->name);
-  lm__xfree(s->canonical);
 }
 
 void lm__record_take_skills(lm_record *r, lm__rskill **skills, size_t *n)
@@ -245,46 +409,64 @@ void lm__record_take_skills(lm_record *r, lm__rskill **skills, size_t *n)
 
 void lm__skills_free(lm__rskill *skills, size_t n)
 {
-  size_t i;
-  for (i = 0; i < n; i++)
-    lm__skill_clear(&skills[i]);
+  (void)n; /* the strings are the record's */
   lm__xfree(skills);
 }
 
 void lm_record_free(lm_record *r)
 {
   int f;
-  size_t i;
 
   if (r == NULL)
     return;
-  for (f = 0; f < LM_F_COUNT_; f++) {
-    lm__xfree(r->text[f]);
-    lm__list_clear(&r->list[f]);
-  }
-  for (i = 0; i < r->nskills; i++)
-    lm__skill_clear(&r->skills[i]);
+  for (f = 0; f < LM_F_COUNT_; f++)
+    lm__xfree(r->list[f].items);
   lm__xfree(r->skills);
+  lm__rchunks_free(r->chunks);
   lm__xfree(r);
+}
+
+/* The record struct is two kilobytes, past what malloc keeps per thread
+ * for quick reuse: allocating and freeing one for every record of a
+ * document made malloc sort its free lists each time. */
+int lm__record_reuse(lm_record *r, lm_kind kind, const char *id)
+{
+  int f, rc = lm__new_check(kind, id);
+
+  if (rc != LM_OK)
+    return rc;
+  for (f = 0; f < LM_F_COUNT_; f++) {
+    r->text[f] = NULL;
+    r->num[f] = 0;
+    r->list[f].n = 0;
+  }
+  r->nskills = 0;
+  lm__rreset(r);
+  r->kind = kind;
+  memcpy(r->id, id, strlen(id) + 1);
+  r->line = 0;
+  r->removal = 0;
+  return LM_OK;
 }
 
 /* ------------------------------------------------------------ setting */
 
 static int lm__put_text(lm_record *r, lm_field f, const char *s, size_t n)
 {
-  char *copy = lm__strndup(s, n);
+  char *copy = lm__rstrndup(r, s, n), *old = r->text[f];
   if (copy == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
-  lm__xfree(r->text[f]);
   r->text[f] = copy;
+  lm__rdrop(r, old);
   return LM_OK;
 }
 
 static void lm__unset(lm_record *r, lm_field f)
 {
-  lm__xfree(r->text[f]);
+  char *old = r->text[f];
   r->text[f] = NULL;
   r->num[f] = 0;
+  lm__rdrop(r, old);
 }
 
 /* Decimal digits of v into the end of buf; returns where they start.
@@ -657,7 +839,7 @@ static int lm__set_age_text(lm_record *r, const char *v, size_t n)
   return rc;
 }
 
-static int lm__list_add(lm__list *l, const char *s, size_t n)
+static int lm__list_add(lm_record *r, lm__list *l, const char *s, size_t n)
 {
   char *copy;
   size_t i;
@@ -676,7 +858,7 @@ static int lm__list_add(lm__list *l, const char *s, size_t n)
     l->items = items;
     l->cap = cap;
   }
-  copy = lm__strndup(s, n);
+  copy = lm__rstrndup(r, s, n);
   if (copy == NULL)
     return lm__fail(LM_ENOMEM, "out of memory");
   l->items[l->n++] = copy;
@@ -710,8 +892,8 @@ static int lm__set_list_item(lm_record *r, lm_field f, const char *v,
   default:
     break;
   }
-  rc = word ? lm__list_add(&r->list[f], word, strlen(word))
-            : lm__list_add(&r->list[f], v, n);
+  rc = word ? lm__list_add(r, &r->list[f], word, strlen(word))
+            : lm__list_add(r, &r->list[f], v, n);
   if (rc == LM_EINVAL)
     return lm__fail_prefix(rc, "%s: ", lm__fields[f].name);
   return rc;
@@ -767,7 +949,7 @@ int lm__record_set(lm_record *r, lm_field f, const char *value)
                     fi->name);
   if (value == NULL) {
     if (fi->type == LM__FT_LIST)
-      lm__list_clear(&r->list[f]);
+      lm__list_clear(r, &r->list[f]);
     else
       lm__unset(r, f);
     if (f == LM_F_STATUS)
@@ -912,11 +1094,12 @@ int lm__record_add_skill(lm_record *r, const char *name,
     /* One skill named twice, or named and also found in the text: keep
      * one entry, the named form and the stronger requirement. */
     if ((found_in & LM_FOUND_SKILL) && !(s->found_in & LM_FOUND_SKILL)) {
-      n = lm__strdup(name);
+      n = lm__rstrdup(r, name);
       if (n == NULL)
         return lm__fail(LM_ENOMEM, "out of memory");
-      lm__xfree(s->name);
+      c = s->name;
       s->name = n;
+      lm__rdrop(r, c);
       s->level = level;
       s->years = years;
     } else if ((found_in & LM_FOUND_SKILL) && level == LM_SKILL_REQUIRED) {
@@ -941,11 +1124,10 @@ int lm__record_add_skill(lm_record *r, const char *name,
     r->skills = v;
     r->capskills = cap;
   }
-  n = lm__strdup(name);
-  c = canonical ? lm__strdup(canonical) : NULL;
+  n = lm__rstrdup(r, name);
+  c = canonical && n != NULL ? lm__rstrdup(r, canonical) : NULL;
   if (n == NULL || (canonical && c == NULL)) {
-    lm__xfree(n);
-    lm__xfree(c);
+    lm__rdrop(r, n);
     return lm__fail(LM_ENOMEM, "out of memory");
   }
   s = &r->skills[r->nskills++];
@@ -966,6 +1148,7 @@ int lm_record_add_skill(lm_record *r, const char *name, int level, int years)
 
   if (r == NULL || name == NULL)
     return lm__fail(LM_EINVAL, "lm_record_add_skill: NULL argument");
+  lm__rcompact(r);
   if (r->kind != LM_JOB && r->kind != LM_SEEKER)
     return lm__fail(LM_EINVAL, "%s %s: only jobs and seekers have skills",
                     lm__kind_name(r->kind), r->id);
@@ -1067,13 +1250,13 @@ int lm__record_clone(const lm_record *r, lm_record **out)
   c->removal = r->removal;
   for (f = 1; f < LM_F_COUNT_ && rc == LM_OK; f++) {
     if (r->text[f]) {
-      c->text[f] = lm__strdup(r->text[f]);
+      c->text[f] = lm__rstrdup(c, r->text[f]);
       c->num[f] = r->num[f];
       if (c->text[f] == NULL)
         rc = lm__fail(LM_ENOMEM, "out of memory");
     }
     for (i = 0; i < r->list[f].n && rc == LM_OK; i++)
-      rc = lm__list_add(&c->list[f], r->list[f].items[i],
+      rc = lm__list_add(c, &c->list[f], r->list[f].items[i],
                         strlen(r->list[f].items[i]));
   }
   for (i = 0; i < r->nskills && rc == LM_OK; i++) {
@@ -1132,6 +1315,7 @@ int lm_record_set(lm_record *r, lm_field f, const char *value)
 
   if (r == NULL)
     return lm__fail(LM_EINVAL, "lm_record_set: record is NULL");
+  lm__rcompact(r);
   rc = lm__record_set(r, f, value);
   if (rc == LM_EINVAL)
     return lm__fail_prefix(rc, "%s %s: ", lm__kind_name(r->kind), r->id);

@@ -187,15 +187,39 @@ static const lm__attr_map lm__record_attrs[LM_COMMUNITY + 1]
  * million records. */
 unsigned long lm__xml_records_max = LM_MAX_RECORDS;
 
+#define LM__XML_NELEMENTS (sizeof lm__elements / sizeof lm__elements[0])
+
+/* The elements that may appear in each place (record kind, parent), so
+ * that a child is looked for among a dozen rather than all: built once
+ * (lm__xml_init), read-only after. */
+static unsigned char lm__places[LM_COMMUNITY + 1][LM__IN_PREFERENCE + 1]
+                               [LM__XML_NELEMENTS + 1];
+
+static void lm__places_init(void)
+{
+  size_t i, n;
+  int k, in;
+
+  for (k = 1; k <= LM_COMMUNITY; k++)
+    for (in = 0; in <= LM__IN_PREFERENCE; in++) {
+      n = 0;
+      for (i = 0; i < LM__XML_NELEMENTS; i++)
+        if ((lm__elements[i].kinds & K(k)) && lm__elements[i].in == in)
+          lm__places[k][in][n++] = (unsigned char)(i + 1);
+    }
+}
+
 static const lm__espec *lm__espec_find(lm_kind kind, int in,
                                        const char *name)
 {
-  size_t i;
-  for (i = 0; i < sizeof lm__elements / sizeof lm__elements[0]; i++) {
-    const lm__espec *s = &lm__elements[i];
-    /* The first byte before the call: it settles most of the table. */
-    if ((s->kinds & K(kind)) && s->in == in && s->name[0] == name[0] &&
-        strcmp(s->name, name) == 0)
+  const unsigned char *p;
+
+  if (kind < 1 || kind > LM_COMMUNITY || in < 0 || in > LM__IN_PREFERENCE)
+    return NULL;
+  for (p = lm__places[kind][in]; *p != 0; p++) {
+    const lm__espec *s = &lm__elements[*p - 1];
+    /* The first byte before the call: it settles most of the list. */
+    if (s->name[0] == name[0] && strcmp(s->name, name) == 0)
       return s;
   }
   return NULL;
@@ -819,8 +843,10 @@ typedef struct lm__rd {
   int depth; /* elements open */
   unsigned long records; /* children of the root so far */
   size_t rec_bytes;      /* bytes of values the record has taken */
-  /* The record being read. */
+  /* The record being read, and one to build the next in (a record is
+   * read, handed to the sink and emptied). */
   lm_record *r;
+  lm_record *spare;
   long rec_line;
   int skip; /* 1: skipping a bad record (or stray element) to its end */
   lm__frame frame[LM__XML_FRAMES_MAX];
@@ -1131,7 +1157,15 @@ static int lm__record_start(lm__rd *d, const lm__selem *el, long line)
     return lm__bad(d, LM_EPARSE,
                    "%s with a bad id (1-%d printable bytes, no white space)",
                    kname, LM__ID_MAX);
-  rc = lm_record_new(&d->r, kind, id);
+  if (d->spare != NULL) {
+    rc = lm__record_reuse(d->spare, kind, id);
+    if (rc == LM_OK) {
+      d->r = d->spare;
+      d->spare = NULL;
+    }
+  } else {
+    rc = lm_record_new(&d->r, kind, id);
+  }
   if (rc != LM_OK)
     return rc;
   d->r->line = line;
@@ -1183,7 +1217,8 @@ static int lm__record_end(lm__rd *d)
   d->r = NULL;
   lm__frames_clear(d);
   rc = d->sink->record(d->sink->ctx, r);
-  lm_record_free(r);
+  lm_record_free(d->spare);
+  d->spare = r;
   return rc;
 }
 
@@ -1670,6 +1705,7 @@ static pthread_once_t lm__xml_once = PTHREAD_ONCE_INIT;
 static void lm__xml_init(void)
 {
   xmlInitParser();
+  lm__places_init();
 }
 
 static int lm__read(lm__xin *in, const lm__xml_sink *sink)
@@ -1712,6 +1748,7 @@ static int lm__read(lm__xin *in, const lm__xml_sink *sink)
     xmlFreeParserCtxt(d->ctxt);
   }
   lm__record_drop(d);
+  lm_record_free(d->spare);
   for (i = 0; i < LM__XML_FRAMES_MAX; i++)
     for (j = 0; j < LM__XML_ATTRS_MAX; j++)
       lm__buf_free(&d->frame[i].value[j]);
