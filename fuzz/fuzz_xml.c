@@ -47,6 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (flags && rc != LM_OK)
     CHECK(total == 0); /* nothing kept */
   lm_report_free(rep);
-  fuzz_settle(e, again, total);
+  fuzz_settle(e, again, total, 1);
   return 0;
 }

@@ -1264,3 +1264,47 @@ Test(normalize, skill_scan_finds_every_term_of_the_shipped_dictionary)
   cr_expect_gt(terms, 600, "only %d terms read", terms);
   lm__skilldict_free(d);
 }
+
+/* A mark and a rollback give back the dictionary as it was: after terms
+ * added since (enough to grow every table), lookups and scans answer as
+ * a dictionary freshly loaded does, and a second round works the same. */
+Test(normalize, skill_rollback_forgets_terms_added_since_the_mark)
+{
+  static const char *const probes[] = {
+      "数控车床", "數控車工", "焊工", "技能17", "新术语5", "电焊", "会计"};
+  lm__skilldict *d = shipped(), *fresh = shipped();
+  lm__skillmark *m = NULL;
+  char term[32], text[256];
+  int round, i;
+  size_t k;
+
+  cr_assert_eq(lm__skilldict_mark(d, &m), LM_OK);
+  for (round = 0; round < 2; round++) {
+    for (i = 0; i < 3000; i++) {
+      char alias[32];
+      snprintf(term, sizeof term, "技能%d", i);
+      snprintf(alias, sizeof alias, "新术语%d", i);
+      cr_assert_eq(lm__skilldict_add(d, term, i % 2 ? alias : NULL), LM_OK,
+                   "%s: %s", term, lm__errmsg());
+    }
+    cr_assert_not_null(lm__skilldict_lookup(d, "技能17"));
+    lm__skilldict_rollback(d, m);
+    cr_expect_eq(lm__skilldict_size(d), lm__skilldict_size(fresh));
+    for (k = 0; k < sizeof probes / sizeof *probes; k++) {
+      const char *a = lm__skilldict_lookup(d, probes[k]);
+      const char *b = lm__skilldict_lookup(fresh, probes[k]);
+      cr_expect((a == NULL) == (b == NULL) && (a == NULL || !strcmp(a, b)),
+                "round %d: '%s'", round, probes[k]);
+    }
+    for (k = 0; k < sizeof probes / sizeof *probes; k++) {
+      found_list x = {{0}, 0}, y = {{0}, 0};
+      snprintf(text, sizeof text, "会%s和技能3", probes[k]);
+      cr_assert_eq(lm__skilldict_scan(d, text, collect, &x), LM_OK);
+      cr_assert_eq(lm__skilldict_scan(fresh, text, collect, &y), LM_OK);
+      cr_expect_str_eq(x.text, y.text, "round %d: '%s'", round, text);
+    }
+  }
+  lm__skillmark_free(m);
+  lm__skilldict_free(d);
+  lm__skilldict_free(fresh);
+}

@@ -192,6 +192,16 @@ int lm__skilldict_scan(const lm__skilldict *d, const char *text,
                        int (*found)(void *ctx, const char *canonical),
                        void *ctx);
 
+/* A mark on a dictionary, to forget the terms added after it without
+ * loading the dictionary again (the fuzz targets: an engine that took a
+ * term reads as it did before).  The mark borrows d's strings: it is
+ * valid until d is freed, and d may go back to it any number of times.
+ * lm__skilldict_rollback cannot fail; it needs the caller's exclusion. */
+typedef struct lm__skillmark lm__skillmark;
+int lm__skilldict_mark(const lm__skilldict *d, lm__skillmark **out);
+void lm__skilldict_rollback(lm__skilldict *d, const lm__skillmark *m);
+void lm__skillmark_free(lm__skillmark *m);
+
 /* ----------------------------------------------------------------- model */
 
 /* Limits (documented in libmatch.h's users' terms by the api). */

@@ -588,3 +588,106 @@ cleanup:
   return rc;
 }
 
+/* -------------------------------------------------------- going back */
+
+/* The dictionary as it was (its scalars and inline fields in d), with
+ * copies of the tables an add changes in place.  The strings are d's.
+ * A field of struct lm__skilldict that owns memory must be copied here
+ * and handed back by lm__skilldict_rollback as the tables are. */
+struct lm__skillmark {
+  lm__skilldict d;
+  lm__skey *keys;   /* d.capkeys slots */
+  lm__sedge *edges; /* d.capedges slots */
+  uint32_t *term;   /* d.nnodes nodes */
+};
+
+void lm__skillmark_free(lm__skillmark *m)
+{
+  if (m == NULL)
+    return;
+  lm__xfree(m->keys);
+  lm__xfree(m->edges);
+  lm__xfree(m->term);
+  lm__xfree(m);
+}
+
+int lm__skilldict_mark(const lm__skilldict *d, lm__skillmark **out)
+{
+  lm__skillmark *m;
+
+  if (out == NULL)
+    return lm__fail(LM_EINVAL, "skills: no output");
+  *out = NULL;
+  if (d == NULL)
+    return lm__fail(LM_EINVAL, "skills: no dictionary");
+  m = lm__calloc(1, sizeof *m);
+  if (m == NULL)
+    return lm__fail(LM_ENOMEM, "out of memory");
+  m->d = *d;
+  m->keys = lm__malloc((d->capkeys + 1) * sizeof *m->keys);
+  m->edges = lm__malloc((d->capedges + 1) * sizeof *m->edges);
+  m->term = lm__malloc((d->nnodes + 1) * sizeof *m->term);
+  if (m->keys == NULL || m->edges == NULL || m->term == NULL) {
+    lm__skillmark_free(m);
+    return lm__fail(LM_ENOMEM, "out of memory");
+  }
+  if (d->capkeys > 0)
+    memcpy(m->keys, d->keys, d->capkeys * sizeof *m->keys);
+  if (d->capedges > 0)
+    memcpy(m->edges, d->edges, d->capedges * sizeof *m->edges);
+  memcpy(m->term, d->term, d->nnodes * sizeof *m->term);
+  *out = m;
+  return LM_OK;
+}
+
+/*
+ * Adds only append (a canonical term, a key in an empty slot, a trie node
+ * and its edge, a term mark on a node) or grow a table, so going back is:
+ * free the keys and terms that are not in the mark, copy the mark's
+ * tables back into d's (never smaller), and restore the scalars.  A key
+ * is new when its slot was empty at the mark or, after a table grew, when
+ * the mark's table has no such key.
+ */
+void lm__skilldict_rollback(lm__skilldict *d, const lm__skillmark *m)
+{
+  char **canon;
+  lm__skey *keys;
+  lm__sedge *edges;
+  uint32_t *term;
+  size_t capcanon, capnodes, i;
+  const char *k;
+
+  if (d == NULL || m == NULL)
+    return;
+  for (i = 0; i < d->capkeys; i++) {
+    if ((k = d->keys[i].key) == NULL)
+      continue;
+    if (d->capkeys == m->d.capkeys
+            ? m->keys[i].key != k
+            : m->d.capkeys == 0 ||
+                  m->keys[key_slot(m->keys, m->d.capkeys, k)].key == NULL)
+      lm__xfree(d->keys[i].key);
+  }
+  for (i = m->d.ncanon; i < d->ncanon; i++)
+    lm__xfree(d->canon[i]);
+  if (m->d.capkeys > 0)
+    memcpy(d->keys, m->keys, m->d.capkeys * sizeof *d->keys);
+  if (m->d.capedges > 0)
+    memcpy(d->edges, m->edges, m->d.capedges * sizeof *d->edges);
+  memcpy(d->term, m->term, m->d.nnodes * sizeof *d->term);
+  /* d's arrays stay (each at least as large as the mark's); the rest is
+   * the mark's. */
+  canon = d->canon;
+  capcanon = d->capcanon;
+  keys = d->keys;
+  edges = d->edges;
+  term = d->term;
+  capnodes = d->capnodes;
+  *d = m->d;
+  d->canon = canon;
+  d->capcanon = capcanon;
+  d->keys = keys;
+  d->edges = edges;
+  d->term = term;
+  d->capnodes = capnodes;
+}
