@@ -322,19 +322,21 @@ static int lm__canonical_skills(lm_engine *e, const lm__rskill *named,
   for (i = 0; i < n && rc == LM_OK; i++) {
     const lm__rskill *s = &named[i];
     const char *canon;
-    char *folded = NULL;
+    char small[512], *folded = NULL;
 
     if (!(s->found_in & LM_FOUND_SKILL))
       continue; /* found in text last time: found again below */
     canon = lm__skilldict_lookup(e->skills, s->name);
     if (canon == NULL) {
-      rc = lm__fold(s->name, strlen(s->name), &folded);
+      rc = lm__fold_to(s->name, strlen(s->name), small, sizeof small,
+                       &folded);
       canon = folded;
     }
     if (rc == LM_OK)
       rc = lm__record_add_skill(r, s->name, canon, s->level, s->years,
                                 LM_FOUND_SKILL);
-    lm__xfree(folded);
+    if (folded != small)
+      lm__xfree(folded);
   }
   if (r->kind != LM_JOB && r->kind != LM_SEEKER)
     return rc;

@@ -293,7 +293,13 @@ static int quote_len(const char *s, size_t max)
 
 /* Folds text for a normaliser; `what` names it in messages.  LM_OK with
  * *out the caller's, or LM_EINVAL / LM_EPARSE / LM_ENOMEM. */
-static int norm_fold(const char *what, const char *text, char **out)
+/* Bytes of a folded key of at most LM__NORM_TEXT_MAX bytes (lm__fold_to). */
+#define LM__NORM_KEY_BYTES (LM__NORM_TEXT_MAX + LM__NORM_TEXT_MAX / 3 + 5)
+
+/* The folded key of text into key (LM__NORM_KEY_BYTES, the caller's):
+ * never allocates, as every text the normalisers read is short. */
+static int norm_fold(const char *what, const char *text, char *key,
+                     char **out)
 {
   size_t len;
   int rc;
@@ -305,13 +311,12 @@ static int norm_fold(const char *what, const char *text, char **out)
   if (len > LM__NORM_TEXT_MAX)
     return lm__fail(LM_EPARSE, "%s: longer than %d bytes", what,
                     LM__NORM_TEXT_MAX);
-  rc = lm__fold(text, len, out);
+  rc = lm__fold_to(text, len, key, LM__NORM_KEY_BYTES, out);
   if (rc == LM_EINVAL)
     return lm__fail(LM_EPARSE, "%s: not valid UTF-8", what);
   if (rc != LM_OK)
     return rc;
   if ((*out)[0] == '\0') {
-    lm__xfree(*out);
     *out = NULL;
     return lm__fail(LM_EPARSE, "%s: empty", what);
   }
@@ -339,20 +344,19 @@ static const char *word_find(const lm__word *t, size_t n, const char *key)
 static int vocab(const char *what, const lm__word *t, size_t n,
                  const char *text, const char **word, int unknown_ok)
 {
-  char *key;
+  char keybuf[LM__NORM_KEY_BYTES], *key;
   int rc;
 
   if (word == NULL)
     return lm__fail(LM_EINVAL, "%s: no output", what);
   *word = NULL;
-  rc = norm_fold(what, text, &key);
+  rc = norm_fold(what, text, keybuf, &key);
   if (rc != LM_OK)
     return rc;
   *word = word_find(t, n, key);
   if (*word == NULL && !unknown_ok)
     rc = lm__fail(LM_EPARSE, "%s: unknown value '%.*s'", what,
                   quote_len(text, 60), text);
-  lm__xfree(key);
   return rc;
 }
 
@@ -395,13 +399,13 @@ static int period_word(const char *p, size_t n)
 
 int lm__norm_period(const char *text, int *period)
 {
-  char *key;
+  char keybuf[LM__NORM_KEY_BYTES], *key;
   const char *k;
   int rc;
 
   if (period == NULL)
     return lm__fail(LM_EINVAL, "period: no output");
-  rc = norm_fold("period", text, &key);
+  rc = norm_fold("period", text, keybuf, &key);
   if (rc != LM_OK)
     return rc;
   /* "/月", "每月", "per month" name the same period as "月". */
@@ -416,7 +420,6 @@ int lm__norm_period(const char *text, int *period)
   if (*period == 0)
     rc = lm__fail(LM_EPARSE, "period: '%.*s' is not hour, day, month or year",
                   quote_len(text, 60), text);
-  lm__xfree(key);
   return rc;
 }
 
@@ -587,7 +590,7 @@ static int salary_read(const lm__match *m, const char *text, lm__salary *out)
 
 int lm__norm_salary(const char *text, lm__salary *out)
 {
-  char *key = NULL;
+  char keybuf[LM__NORM_KEY_BYTES], *key = NULL;
   lm__match m = {0};
   int rc;
 
@@ -597,7 +600,7 @@ int lm__norm_salary(const char *text, lm__salary *out)
   out->negotiable = 0;
   if ((rc = lm__norm_init()) != LM_OK)
     return rc;
-  if ((rc = norm_fold("salary", text, &key)) != LM_OK)
+  if ((rc = norm_fold("salary", text, keybuf, &key)) != LM_OK)
     return rc;
 
   rc = match_run(P_NEGOTIABLE, key, &m);
@@ -625,7 +628,6 @@ int lm__norm_salary(const char *text, lm__salary *out)
   }
 
 cleanup:
-  lm__xfree(key);
   return rc;
 }
 
@@ -685,7 +687,7 @@ static int age_read(const char *key, int *lo, int *hi)
 
 int lm__norm_age(const char *text, int *min, int *max)
 {
-  char *key = NULL;
+  char keybuf[LM__NORM_KEY_BYTES], *key = NULL;
   int rc, lo = -1, hi = -1;
 
   if (min == NULL || max == NULL)
@@ -693,7 +695,7 @@ int lm__norm_age(const char *text, int *min, int *max)
   *min = *max = -1;
   if ((rc = lm__norm_init()) != LM_OK)
     return rc;
-  if ((rc = norm_fold("age", text, &key)) != LM_OK)
+  if ((rc = norm_fold("age", text, keybuf, &key)) != LM_OK)
     return rc;
   rc = age_read(key, &lo, &hi);
   if (rc == 0)
@@ -707,7 +709,6 @@ int lm__norm_age(const char *text, int *min, int *max)
     *min = lo;
     *max = hi;
   }
-  lm__xfree(key);
   return rc;
 }
 
@@ -808,7 +809,7 @@ static size_t edu_token(const char *p, size_t n, size_t *skip)
 
 int lm__norm_education(const char *text, int *level, const char **word)
 {
-  char *key = NULL;
+  char keybuf[LM__NORM_KEY_BYTES], *key = NULL;
   lm__match m = {0};
   const char *p;
   size_t n, tok, skip;
@@ -829,7 +830,7 @@ int lm__norm_education(const char *text, int *level, const char **word)
         *word = lm__edu_words[lv];
         return LM_OK;
       }
-  if ((rc = norm_fold("education", text, &key)) != LM_OK)
+  if ((rc = norm_fold("education", text, keybuf, &key)) != LM_OK)
     return rc;
   rc = match_run(P_EDUCATION, key, &m);
   if (rc < 0)
@@ -864,7 +865,6 @@ int lm__norm_education(const char *text, int *level, const char **word)
   rc = LM_OK;
 
 cleanup:
-  lm__xfree(key);
   return rc;
 }
 
@@ -959,7 +959,7 @@ static int date_iso(const char *t, int32_t *days)
 
 int lm__norm_date(const char *text, int32_t *days)
 {
-  char *key = NULL;
+  char keybuf[LM__NORM_KEY_BYTES], *key = NULL;
   lm__match m = {0};
   int rc, y = 0, mo = 0, d = 0;
 
@@ -970,7 +970,7 @@ int lm__norm_date(const char *text, int32_t *days)
     return rc;
   if (date_iso(text, days))
     return LM_OK;
-  if ((rc = norm_fold("date", text, &key)) != LM_OK)
+  if ((rc = norm_fold("date", text, keybuf, &key)) != LM_OK)
     return rc;
   rc = match_run(P_DATE, key, &m);
   if (rc == 0) {
@@ -1004,7 +1004,6 @@ int lm__norm_date(const char *text, int32_t *days)
   rc = LM_OK;
 
 cleanup:
-  lm__xfree(key);
   return rc;
 }
 

@@ -577,16 +577,23 @@ static int lm__set_date(lm_record *r, lm_field f, int32_t days)
   return rc;
 }
 
+/* isspace in the C locale, whatever the caller's: another locale's
+ * isspace may take a byte of a UTF-8 sequence (0x85, 0xA0) for a space. */
+static int lm__ascii_space(char c)
+{
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* Strips leading and trailing ASCII white space: XML text often carries
  * the indentation around it. */
 static const char *lm__trim(const char *s, size_t *len)
 {
   size_t n = strlen(s);
-  while (n > 0 && isspace((unsigned char)*s)) {
+  while (n > 0 && lm__ascii_space(*s)) {
     s++;
     n--;
   }
-  while (n > 0 && isspace((unsigned char)s[n - 1]))
+  while (n > 0 && lm__ascii_space(s[n - 1]))
     n--;
   *len = n;
   return s;

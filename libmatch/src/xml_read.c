@@ -1017,23 +1017,20 @@ static const char *lm__attr_name(lm__rd *d, lm__sattr a)
 static int lm__attr_copy(lm__buf *b, lm__sattr a)
 {
   const char *v = (const char *)a[3], *end = (const char *)a[4];
-  const char *amp;
-  int rc = LM_OK;
+  size_t n = (size_t)(end - v), i, o = 0;
 
   lm__buf_reset(b);
-  if (lm__buf_reserve(b, (size_t)(end - v) + 1) != LM_OK)
-    return LM_ENOMEM;
-  while (rc == LM_OK &&
-         (amp = memchr(v, '&', (size_t)(end - v))) != NULL) {
-    rc = lm__buf_add(b, v, (size_t)(amp - v) + 1);
-    v = amp + 1;
-    if (end - v >= 4 && memcmp(v, "#38;", 4) == 0)
-      v += 4;
+  /* The copy is never longer than the value: room reserved once. */
+  if (lm__buf_reserve(b, n + 1) != LM_OK)
+    return lm__fail(LM_ENOMEM, "out of memory");
+  for (i = 0; i < n; i++) {
+    b->data[o++] = v[i];
+    if (v[i] == '&' && n - i > 4 && memcmp(v + i + 1, "#38;", 4) == 0)
+      i += 4;
   }
-  if (rc == LM_OK)
-    rc = lm__buf_add(b, v, (size_t)(end - v));
-  b->data[b->len] = '\0';
-  return rc == LM_OK ? LM_OK : lm__fail(LM_ENOMEM, "out of memory");
+  b->data[o] = '\0';
+  b->len = o;
+  return LM_OK;
 }
 
 /* The value of the attribute `name` without a namespace, into d->value;
@@ -1285,9 +1282,9 @@ static int lm__child_start(lm__rd *d, const lm__selem *el)
 /* A number in an attribute: full-width digits read like ASCII ones. */
 static int lm__read_number(const char *v, double lo, double hi, double *out)
 {
-  char *folded = NULL, *end;
+  char small[64], *folded = NULL, *end;
   double x;
-  int rc = lm__fold(v, strlen(v), &folded);
+  int rc = lm__fold_to(v, strlen(v), small, sizeof small, &folded);
 
   if (rc != LM_OK)
     return rc; /* LM_ENOMEM, or LM_EINVAL for bytes that are not UTF-8 */
@@ -1297,7 +1294,8 @@ static int lm__read_number(const char *v, double lo, double hi, double *out)
         x < lo || x > hi)
            ? LM_EINVAL
            : LM_OK;
-  lm__xfree(folded);
+  if (folded != small)
+    lm__xfree(folded);
   if (rc == LM_OK)
     *out = x;
   return rc;
