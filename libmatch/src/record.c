@@ -555,6 +555,10 @@ int lm__record_set_real(lm_record *r, lm_field f, double v)
   char buf[40];
   int rc;
 
+  /* Zero has no sign here: SQLite keeps a whole REAL as an integer and
+   * gives -0.0 back as 0 (found by fuzz_record). */
+  if (v == 0)
+    v = 0.0;
   /* Ten significant digits keep a coordinate to well under a metre and
    * print the same after a round trip through SQLite's REAL. */
   if (!lm__format_g10(v, buf, sizeof buf))
