@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1184,4 +1185,63 @@ Test(store, get_under_failing_allocations_reports_enomem)
   cr_assert_gt(n, 1);
   lm_record_free(j);
   lm__store_close(s);
+}
+
+/* Bytes of the store's log file now (0 when there is none). */
+static long long wal_bytes(void)
+{
+  char wal[4200];
+  struct stat st;
+
+  snprintf(wal, sizeof wal, "%s-wal", db_path);
+  return stat(wal, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* The log is copied into the file by the store's checkpointer thread
+ * while the writer goes on, and stays under the size at which the
+ * writer checkpoints itself; everything committed reads back. */
+Test(store, the_log_is_checkpointed_beside_the_writer_and_stays_bounded)
+{
+  unsigned long saved = lm__ckpt_pages, saved_writer = lm__ckpt_writer_pages;
+  lm__store *s;
+  sqlite3 *raw;
+  char id[32], text[1100];
+  long long most = 0, bound;
+  int tx, i, waited;
+
+  lm__ckpt_pages = 60;
+  lm__ckpt_writer_pages = 240;
+  memset(text, 'x', sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  s = open_store(db_path);
+  for (tx = 0; tx < 40; tx++) {
+    cr_assert_eq(lm__store_begin(s), LM_OK, "%s", lm__errmsg());
+    for (i = 0; i < 60; i++) {
+      lm_record *r;
+      snprintf(id, sizeof id, "J%05d", tx * 60 + i);
+      r = simple(LM_JOB, id, "焊工");
+      set(r, LM_F_DESCRIPTION, text);
+      cr_assert_eq(lm__store_put(s, r, NULL), LM_OK, "%s", lm__errmsg());
+      lm_record_free(r);
+    }
+    cr_assert_eq(lm__store_commit(s), LM_OK, "%s", lm__errmsg());
+    if (wal_bytes() > most)
+      most = wal_bytes();
+  }
+  /* Past the writer's limit the log starts over at the writer's next
+   * checkpoint that the thread does not hold off: within a few commits
+   * (of about 25 pages here).  Unchecked, 40 commits make a log of about
+   * a thousand pages. */
+  bound = (long long)(2 * lm__ckpt_writer_pages) * (4096 + 24);
+  cr_expect_leq(most, bound, "the log reached %lld bytes", most);
+  for (waited = 0; lm__store_checkpointed(s) == 0 && waited < 500; waited++)
+    usleep(10000);
+  cr_expect_gt(lm__store_checkpointed(s), 0,
+               "the checkpointer copied nothing");
+  raw = raw_open();
+  cr_expect_eq(raw_int(raw, "SELECT count(*) FROM record"), 2400);
+  sqlite3_close(raw);
+  lm__store_close(s);
+  lm__ckpt_pages = saved;
+  lm__ckpt_writer_pages = saved_writer;
 }

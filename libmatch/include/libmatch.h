@@ -10,6 +10,9 @@
  * a read never sees half of a write.  lm_record and lm_report objects are
  * not shared: each belongs to the thread that holds it.  lm_errmsg() is
  * per thread: it tells the calling thread about its own last failure.
+ * An engine on a file, opened for writing, runs one thread of its own
+ * that copies committed writes from SQLite's log into the file, so that
+ * no write waits for those disk syncs; lm_engine_close ends it.
  *
  * ERRORS.  Every function that can fail returns an int: LM_OK (0) or a
  * negative LM_E... code.  lm_strerror(code) gives the fixed text of the

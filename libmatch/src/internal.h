@@ -358,6 +358,13 @@ typedef struct lm__store lm__store;
 int lm__store_open(lm__store **out, const char *path, int readonly,
                    int busy_timeout_ms);
 void lm__store_close(lm__store *s);
+/* Pages the store's checkpointer thread has copied from the log into the
+ * file (0 for a store without one: in memory, read-only); for tests.  The
+ * log sizes that wake it and that make the writer checkpoint itself are
+ * variables a test may lower (store.c). */
+unsigned long lm__store_checkpointed(lm__store *s);
+extern unsigned long lm__ckpt_pages;
+extern unsigned long lm__ckpt_writer_pages;
 
 /* A write transaction (BEGIN IMMEDIATE), and savepoints inside it so that
  * one record's failure undoes only that record. */

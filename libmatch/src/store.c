@@ -77,6 +77,18 @@ struct lm__store {
   sqlite3_stmt *r[R_COUNT_];
   lm__buf items, skills; /* a put's packed lists (under the write lock) */
   lm__buf rtext, rcanon; /* strings read from packed lists (under rlock) */
+  /* The checkpointer (see lm__ckpt_start): its own connection and
+   * thread, woken through ck_cond when the log has grown. */
+  sqlite3 *ckdb;
+  pthread_t ck_thread;
+  pthread_mutex_t ck_lock;
+  pthread_cond_t ck_cond;
+  int ck_started; /* the thread runs: join it at close */
+  int ck_want;    /* the log has grown since the last checkpoint */
+  int ck_busy;    /* the thread is checkpointing */
+  int ck_writer;  /* the writer is checkpointing: the thread waits */
+  int ck_stop;
+  unsigned long ck_pages; /* pages it copied into the file (tests) */
 };
 
 static int lm__migrate_1_to_2(sqlite3 *db);
@@ -871,6 +883,146 @@ static int lm__set_wal(sqlite3 *db)
   return code;
 }
 
+/* ------------------------------------------------------- checkpoints */
+
+/*
+ * A commit appends its pages to the log (WAL); a checkpoint copies them
+ * into the database file and syncs both, after which the log starts
+ * over.  SQLite checkpoints in the committing thread once the log holds
+ * 1,000 pages, so every few megabytes a commit waited for two fsyncs: a
+ * twelfth of a bulk ingest's time, and a put's latency in a portal.  A
+ * file store checkpoints in a thread of its own instead, on its own
+ * connection, while the writer goes on: the writer only wakes it.
+ *
+ * A checkpoint running beside the writer cannot let the log start over
+ * (the writer's next transaction has begun by the time it ends), so the
+ * log would grow for as long as the writer is busy.  Past
+ * lm__ckpt_writer_pages the committing thread checkpoints too, as SQLite
+ * would (after the thread's checkpoint, if one is running, which would
+ * hold it off): it catches up what the thread has not, and the log
+ * starts over at the writer's next transaction, so it stays under about
+ * that size.  Should the thread or its connection be refused, the store
+ * keeps SQLite's own checkpoints.
+ */
+/* Variables so that a test can try them on a small store. */
+unsigned long lm__ckpt_pages = 1000;          /* SQLite's default */
+unsigned long lm__ckpt_writer_pages = 16384;  /* 64 MB of 4 KB pages */
+
+static void *lm__ckpt_main(void *arg)
+{
+  lm__store *s = arg;
+  int copied;
+
+  pthread_mutex_lock(&s->ck_lock);
+  for (;;) {
+    while ((!s->ck_want || s->ck_writer) && !s->ck_stop)
+      pthread_cond_wait(&s->ck_cond, &s->ck_lock);
+    if (s->ck_stop)
+      break;
+    s->ck_want = 0;
+    s->ck_busy = 1;
+    pthread_mutex_unlock(&s->ck_lock);
+    /* PASSIVE: copies what no reader still needs, never waits for the
+     * writer or a reader, never fails the writer.  A failure (a lock held
+     * elsewhere, a full disk) leaves the log for the next one. */
+    copied = 0;
+    if (sqlite3_wal_checkpoint_v2(s->ckdb, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                  NULL, &copied) != SQLITE_OK)
+      copied = 0;
+    pthread_mutex_lock(&s->ck_lock);
+    s->ck_busy = 0;
+    pthread_cond_broadcast(&s->ck_cond);
+    s->ck_pages += copied > 0 ? (unsigned long)copied : 0;
+  }
+  pthread_mutex_unlock(&s->ck_lock);
+  return NULL;
+}
+
+/* After each commit of the writer, with the pages the log holds. */
+static int lm__wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+  lm__store *s = arg;
+
+  if (pages >= 0 && (unsigned long)pages >= lm__ckpt_writer_pages) {
+    /* After the thread's checkpoint, if one runs (it would hold the
+     * writer's off), and before its next. */
+    pthread_mutex_lock(&s->ck_lock);
+    while (s->ck_busy)
+      pthread_cond_wait(&s->ck_cond, &s->ck_lock);
+    s->ck_writer = 1;
+    pthread_mutex_unlock(&s->ck_lock);
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                              NULL);
+    pthread_mutex_lock(&s->ck_lock);
+    s->ck_writer = 0;
+    pthread_cond_broadcast(&s->ck_cond);
+    pthread_mutex_unlock(&s->ck_lock);
+  } else if (pages >= 0 && (unsigned long)pages >= lm__ckpt_pages) {
+    pthread_mutex_lock(&s->ck_lock);
+    s->ck_want = 1;
+    pthread_cond_broadcast(&s->ck_cond);
+    pthread_mutex_unlock(&s->ck_lock);
+  }
+  return SQLITE_OK;
+}
+
+/* The checkpointer of a file store's writer (path, WAL). */
+static void lm__ckpt_start(lm__store *s, const char *path, int timeout_ms)
+{
+  if (pthread_mutex_init(&s->ck_lock, NULL) != 0)
+    return;
+  if (pthread_cond_init(&s->ck_cond, NULL) != 0) {
+    pthread_mutex_destroy(&s->ck_lock);
+    return;
+  }
+  /* A connection finds the database in WAL mode when it first reads it;
+   * until then a checkpoint on it does nothing. */
+  if (lm__open_connection(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                          timeout_ms, &s->ckdb) != LM_OK ||
+      sqlite3_exec(s->ckdb, "SELECT count(*) FROM sqlite_master", NULL, NULL,
+                   NULL) != SQLITE_OK ||
+      pthread_create(&s->ck_thread, NULL, lm__ckpt_main, s) != 0) {
+    lm__clear_error(); /* not the caller's failure: SQLite checkpoints */
+    sqlite3_close_v2(s->ckdb);
+    s->ckdb = NULL;
+    pthread_cond_destroy(&s->ck_cond);
+    pthread_mutex_destroy(&s->ck_lock);
+    return;
+  }
+  s->ck_started = 1;
+  /* Replaces SQLite's own hook, which wal_autocheckpoint installs. */
+  sqlite3_wal_hook(s->db, lm__wal_hook, s);
+}
+
+static void lm__ckpt_stop(lm__store *s)
+{
+  if (!s->ck_started)
+    return;
+  sqlite3_wal_hook(s->db, NULL, NULL);
+  pthread_mutex_lock(&s->ck_lock);
+  s->ck_stop = 1;
+  pthread_cond_broadcast(&s->ck_cond);
+  pthread_mutex_unlock(&s->ck_lock);
+  pthread_join(s->ck_thread, NULL);
+  sqlite3_close_v2(s->ckdb);
+  s->ckdb = NULL;
+  pthread_cond_destroy(&s->ck_cond);
+  pthread_mutex_destroy(&s->ck_lock);
+  s->ck_started = 0;
+}
+
+unsigned long lm__store_checkpointed(lm__store *s)
+{
+  unsigned long n;
+
+  if (!s->ck_started)
+    return 0;
+  pthread_mutex_lock(&s->ck_lock);
+  n = s->ck_pages;
+  pthread_mutex_unlock(&s->ck_lock);
+  return n;
+}
+
 int lm__store_open(lm__store **out, const char *path, int readonly,
                    int busy_timeout_ms)
 {
@@ -941,6 +1093,8 @@ int lm__store_open(lm__store **out, const char *path, int readonly,
     s->rdb = s->db;
   if (rc == LM_OK && !s->readonly)
     rc = lm__prepare_writer(s);
+  if (rc == LM_OK && !s->single)
+    lm__ckpt_start(s, path, busy_timeout_ms);
   if (rc == LM_OK)
     rc = lm__prepare_reader(s);
   if (rc != LM_OK) {
@@ -959,6 +1113,7 @@ void lm__store_close(lm__store *s)
     return;
   if (s->depth > 0)
     lm__store_rollback(s);
+  lm__ckpt_stop(s);
   for (i = 0; i < W_COUNT_; i++)
     sqlite3_finalize(s->w[i]);
   for (i = 0; i < R_COUNT_; i++)
