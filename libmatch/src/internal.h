@@ -75,6 +75,16 @@ void lm__buf_free(lm__buf *b);
  * NUL), else 0. */
 int lm__utf8_valid(const char *s, size_t len);
 
+/* 1 when u[i..n) begins with a well-formed three-byte character of
+ * U+1000..U+CFFF (lead bytes E1..EC): CJK and most of what a Chinese text
+ * holds, never a surrogate or a noncharacter.  The validators' fast path. */
+static inline int lm__utf8_is_cjk3(const unsigned char *u, size_t i,
+                                   size_t n)
+{
+  return u[i] >= 0xE1 && u[i] <= 0xEC && i + 2 < n &&
+         (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80;
+}
+
 /* Decodes one code point at s (len bytes left) into *cp; returns its byte
  * length, or 0 on malformed input. */
 size_t lm__utf8_decode(const char *s, size_t len, uint32_t *cp);

@@ -157,10 +157,7 @@ static int lm__text_check(const char *s, size_t n)
       i++;
       continue;
     }
-    /* U+1000..U+CFFF, CJK among them: well formed with any two
-     * continuation bytes, and never a noncharacter. */
-    if (c >= 0xE1 && c <= 0xEC && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-        (u[i + 2] & 0xC0) == 0x80) {
+    if (lm__utf8_is_cjk3(u, i, n)) {
       i += 3;
       continue;
     }

@@ -77,8 +77,7 @@ int lm__utf8_valid(const char *s, size_t len)
       i++;
       continue;
     }
-    if (c >= 0xE1 && c <= 0xEC && i + 2 < len &&
-        (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+    if (lm__utf8_is_cjk3(u, i, len)) {
       i += 3;
       continue;
     }
