@@ -44,6 +44,25 @@ static inline void lmt_unlink_db(const char *path)
   unlink(side);
 }
 
+/*
+ * xorshift64*: the tests' one pseudo-random generator, the same on every
+ * platform so that a seed names one instance.  Advances *s and returns
+ * the next 64-bit output; the high bits are the good ones.
+ */
+static inline uint64_t lmt_xorshift(uint64_t *s)
+{
+  *s ^= *s >> 12;
+  *s ^= *s << 25;
+  *s ^= *s >> 27;
+  return *s * 0x2545f4914f6cdd1dull;
+}
+
+/* Below n (n > 0), from the output's top 31 bits. */
+static inline uint32_t lmt_below(uint64_t *s, uint32_t n)
+{
+  return (uint32_t)(lmt_xorshift(s) >> 33) % n;
+}
+
 /* Reads a whole file into a new NUL-terminated buffer (free()), or NULL. */
 static inline char *lmt_slurp(const char *path, size_t *len)
 {

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "libmatch.h"
 
 #define READERS 8
@@ -82,10 +83,7 @@ static int unexpected(const char *what, lm_engine *e, int rc, int ok1,
 
 static uint32_t rnd(uint64_t *s)
 {
-  *s ^= *s >> 12;
-  *s ^= *s << 25;
-  *s ^= *s >> 27;
-  return (uint32_t)((*s * 0x2545f4914f6cdd1dull) >> 33);
+  return (uint32_t)(lmt_xorshift(s) >> 33);
 }
 
 /* ------------------------------------------------------------ records */

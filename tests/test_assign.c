@@ -25,11 +25,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15u;
 
 static uint64_t rnd64(void)
 {
-  /* xorshift64*: deterministic across platforms. */
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 0x2545f4914f6cdd1du;
+  return lmt_xorshift(&rng_state);
 }
 
 /* Uniform in [lo, hi]. */

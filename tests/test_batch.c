@@ -35,10 +35,7 @@ static void seed(uint64_t s)
 
 static uint32_t rnd(uint32_t n)
 {
-  rng ^= rng >> 12;
-  rng ^= rng << 25;
-  rng ^= rng >> 27;
-  return (uint32_t)((rng * 0x2545f4914f6cdd1dull) >> 33) % n;
+  return lmt_below(&rng, n);
 }
 
 /* ----------------------------------------------------- small instances */
