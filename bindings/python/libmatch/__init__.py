@@ -467,6 +467,33 @@ def _report(rep: Any) -> Report:
     return Report(errors=errors, **counts)
 
 
+def _ingest(h: Any, source: Any, all_or_nothing: bool,
+            from_buffer: Any, from_file: Any) -> Report:
+    """The ingest of an engine or a fair (`h`) through its two C calls:
+    the report, or the error raised with the report attached."""
+    flags = _ffi.LM_INGEST_ALL_OR_NOTHING if all_or_nothing else 0
+    if isinstance(source, str) and source.lstrip().startswith("<"):
+        source = source.encode("utf-8")
+    rep = POINTER(_ffi.Report)()
+    _lib.lm_report_new(byref(rep))
+    try:
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            buf = bytes(source)
+            rc = from_buffer(h, buf, len(buf), flags, rep)
+        else:
+            rc = from_file(h, os.fsencode(source), flags, rep)
+        if rc != LM_OK:
+            # The message first: the report's calls may clear it.
+            try:
+                _ffi.raise_for(rc)
+            except LibmatchError as exc:
+                exc.report = _report(rep)  # type: ignore[attr-defined]
+                raise
+        return _report(rep)
+    finally:
+        _lib.lm_report_free(rep)
+
+
 # ------------------------------------------------------------- the engine
 
 
@@ -707,30 +734,9 @@ class Engine:
             LibmatchError (the file cannot be read): likewise with
                 ``report``.
         """
-        flags = _ffi.LM_INGEST_ALL_OR_NOTHING if all_or_nothing else 0
-        h = self._handle()
-        if isinstance(source, str) and source.lstrip().startswith("<"):
-            source = source.encode("utf-8")
-        rep = POINTER(_ffi.Report)()
-        _lib.lm_report_new(byref(rep))
-        try:
-            if isinstance(source, (bytes, bytearray, memoryview)):
-                buf = bytes(source)
-                rc = _lib.lm_engine_ingest_buffer(h, buf, len(buf), flags,
-                                                  rep)
-            else:
-                rc = _lib.lm_engine_ingest_file(h, os.fsencode(source),
-                                                flags, rep)
-            if rc != LM_OK:
-                # The message first: the report's calls may clear it.
-                try:
-                    _ffi.raise_for(rc)
-                except LibmatchError as exc:
-                    exc.report = _report(rep)  # type: ignore[attr-defined]
-                    raise
-            return _report(rep)
-        finally:
-            _lib.lm_report_free(rep)
+        return _ingest(self._handle(), source, all_or_nothing,
+                       _lib.lm_engine_ingest_buffer,
+                       _lib.lm_engine_ingest_file)
 
     def export(self, path: Optional[PathLike] = None, *,
                personal: bool = False) -> Optional[bytes]:
@@ -1048,28 +1054,8 @@ class Fair:
                *, all_or_nothing: bool = False) -> Report:
         """Ingests a document into the engine, as :meth:`Engine.ingest`,
         and adds its seekers and jobs to the fair."""
-        flags = _ffi.LM_INGEST_ALL_OR_NOTHING if all_or_nothing else 0
-        h = self._handle()
-        if isinstance(source, str) and source.lstrip().startswith("<"):
-            source = source.encode("utf-8")
-        rep = POINTER(_ffi.Report)()
-        _lib.lm_report_new(byref(rep))
-        try:
-            if isinstance(source, (bytes, bytearray, memoryview)):
-                buf = bytes(source)
-                rc = _lib.lm_fair_ingest_buffer(h, buf, len(buf), flags, rep)
-            else:
-                rc = _lib.lm_fair_ingest_file(h, os.fsencode(source), flags,
-                                              rep)
-            if rc != LM_OK:
-                try:
-                    _ffi.raise_for(rc)
-                except LibmatchError as exc:
-                    exc.report = _report(rep)  # type: ignore[attr-defined]
-                    raise
-            return _report(rep)
-        finally:
-            _lib.lm_report_free(rep)
+        return _ingest(self._handle(), source, all_or_nothing,
+                       _lib.lm_fair_ingest_buffer, _lib.lm_fair_ingest_file)
 
     def count(self, kind: KindLike) -> int:
         """How many seekers (not withdrawn) or jobs the fair has."""
