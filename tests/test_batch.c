@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "records.h"
 #include "internal.h"
 #include "libmatch.h"
 
@@ -694,24 +695,6 @@ Test(batch, or_library_assign100_to_800_reach_the_published_optima,
 
 /* ------------------------------------------------------------ fairs */
 
-static void set(lm_record *r, lm_field f, const char *v)
-{
-  cr_assert_eq(lm_record_set(r, f, v), LM_OK, "field %d '%s': %s", (int)f,
-               v, lm_errmsg(NULL));
-}
-
-static void setf(lm_record *r, lm_field f, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void setf(lm_record *r, lm_field f, const char *fmt, ...)
-{
-  char buf[64];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  set(r, f, buf);
-}
-
 #define PICK(a) ((a)[rnd(sizeof(a) / sizeof((a)[0]))])
 
 static const char *const SKILLS[] = {"数控车床", "CAD制图", "电焊", "叉车",
@@ -724,16 +707,10 @@ static const char *const GROUPS[] = {"graduate", "returning-migrant",
 static const char *const EDUS[] = {"junior-middle", "senior-high",
                                    "associate", "bachelor"};
 
-static void put(lm_engine *e, lm_record *r)
-{
-  cr_assert_eq(lm_engine_put(e, r), LM_OK, "%s", lm_errmsg(e));
-  lm_record_free(r);
-}
-
 static void place(lm_record *r, int spread)
 {
-  setf(r, LM_F_LAT, "%.4f", 30.20 + rnd((uint32_t)spread) / 10000.0);
-  setf(r, LM_F_LON, "%.4f", 115.03 + rnd((uint32_t)spread) / 10000.0);
+  lmt_setf(r, LM_F_LAT, "%.4f", 30.20 + rnd((uint32_t)spread) / 10000.0);
+  lmt_setf(r, LM_F_LON, "%.4f", 115.03 + rnd((uint32_t)spread) / 10000.0);
 }
 
 static void fair_job(lm_engine *e, int i, int spread)
@@ -743,21 +720,21 @@ static void fair_job(lm_engine *e, int i, int spread)
 
   snprintf(id, sizeof id, "J%03d", i);
   cr_assert_eq(lm_record_new(&r, LM_JOB, id), LM_OK);
-  setf(r, LM_F_NAME, "岗位%d", i);
-  set(r, LM_F_OCCUPATION, PICK(OCCS));
+  lmt_setf(r, LM_F_NAME, "岗位%d", i);
+  lmt_set(r, LM_F_OCCUPATION, PICK(OCCS));
   place(r, spread);
-  setf(r, LM_F_OPENINGS, "%u", 1 + rnd(3));
-  set(r, LM_F_POSTED, "2026-11-01");
+  lmt_setf(r, LM_F_OPENINGS, "%u", 1 + rnd(3));
+  lmt_set(r, LM_F_POSTED, "2026-11-01");
   if (rnd(3) == 0)
-    setf(r, LM_F_AGE_MAX, "%u", 40 + rnd(15));
+    lmt_setf(r, LM_F_AGE_MAX, "%u", 40 + rnd(15));
   if (rnd(3) == 0)
-    set(r, LM_F_EDUCATION, PICK(EDUS));
+    lmt_set(r, LM_F_EDUCATION, PICK(EDUS));
   if (rnd(4) == 0)
-    set(r, LM_F_PRIORITY_GROUP, PICK(GROUPS));
+    lmt_set(r, LM_F_PRIORITY_GROUP, PICK(GROUPS));
   lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_REQUIRED, -1);
   if (rnd(2))
     lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_PREFERRED, -1);
-  put(e, r);
+  lmt_put(e, r);
 }
 
 static void fair_seeker(lm_engine *e, int i, int spread)
@@ -769,18 +746,18 @@ static void fair_seeker(lm_engine *e, int i, int spread)
   snprintf(id, sizeof id, "S%03d", i);
   cr_assert_eq(lm_record_new(&r, LM_SEEKER, id), LM_OK);
   if (rnd(2))
-    set(r, LM_F_GROUP, PICK(GROUPS));
-  setf(r, LM_F_BIRTH_YEAR, "%u", 1965 + rnd(40));
-  set(r, LM_F_EDUCATION, PICK(EDUS));
+    lmt_set(r, LM_F_GROUP, PICK(GROUPS));
+  lmt_setf(r, LM_F_BIRTH_YEAR, "%u", 1965 + rnd(40));
+  lmt_set(r, LM_F_EDUCATION, PICK(EDUS));
   place(r, spread);
-  setf(r, LM_F_MOBILITY_MINUTES, "%u", 20 + rnd(40));
-  set(r, LM_F_MOBILITY_MODE, rnd(2) ? "ebike" : "bus");
+  lmt_setf(r, LM_F_MOBILITY_MINUTES, "%u", 20 + rnd(40));
+  lmt_set(r, LM_F_MOBILITY_MODE, rnd(2) ? "ebike" : "bus");
   if (rnd(2))
-    set(r, LM_F_EXPERIENCE_OCCUPATION, PICK(OCCS));
+    lmt_set(r, LM_F_EXPERIENCE_OCCUPATION, PICK(OCCS));
   n = 1 + rnd(3);
   for (k = 0; k < n; k++)
     lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_HELD, (int)rnd(5));
-  put(e, r);
+  lmt_put(e, r);
 }
 
 /* A store of nj jobs and ns seekers, all in one fair. */
@@ -1141,14 +1118,14 @@ static lm_record *plain_job(const char *id, const char *openings)
 {
   lm_record *j = NULL;
   cr_assert_eq(lm_record_new(&j, LM_JOB, id), LM_OK);
-  set(j, LM_F_NAME, "数控车工");
-  set(j, LM_F_OCCUPATION, "6-18-01-01");
-  set(j, LM_F_LAT, "30.2012");
-  set(j, LM_F_LON, "115.0383");
-  set(j, LM_F_OPENINGS, openings);
-  set(j, LM_F_AGE_MIN, "18");
-  set(j, LM_F_AGE_MAX, "45");
-  set(j, LM_F_POSTED, "2026-11-01");
+  lmt_set(j, LM_F_NAME, "数控车工");
+  lmt_set(j, LM_F_OCCUPATION, "6-18-01-01");
+  lmt_set(j, LM_F_LAT, "30.2012");
+  lmt_set(j, LM_F_LON, "115.0383");
+  lmt_set(j, LM_F_OPENINGS, openings);
+  lmt_set(j, LM_F_AGE_MIN, "18");
+  lmt_set(j, LM_F_AGE_MAX, "45");
+  lmt_set(j, LM_F_POSTED, "2026-11-01");
   cr_assert_eq(lm_record_add_skill(j, "数控车床", LM_SKILL_REQUIRED, -1),
                LM_OK);
   return j;
@@ -1158,12 +1135,12 @@ static lm_record *plain_seeker(const char *id, const char *born, int skilled)
 {
   lm_record *s = NULL;
   cr_assert_eq(lm_record_new(&s, LM_SEEKER, id), LM_OK);
-  set(s, LM_F_BIRTH_YEAR, born);
-  set(s, LM_F_LAT, "30.2050");
-  set(s, LM_F_LON, "115.0400");
-  set(s, LM_F_MOBILITY_MINUTES, "30");
-  set(s, LM_F_MOBILITY_MODE, "bike");
-  set(s, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
+  lmt_set(s, LM_F_BIRTH_YEAR, born);
+  lmt_set(s, LM_F_LAT, "30.2050");
+  lmt_set(s, LM_F_LON, "115.0400");
+  lmt_set(s, LM_F_MOBILITY_MINUTES, "30");
+  lmt_set(s, LM_F_MOBILITY_MODE, "bike");
+  lmt_set(s, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
   if (skilled)
     cr_assert_eq(lm_record_add_skill(s, "數控車床", LM_SKILL_HELD, 2), LM_OK);
   return s;
@@ -1190,10 +1167,10 @@ static lm_engine *reasons_store(lm_fair **f)
   lm_engine *e = NULL;
 
   cr_assert_eq(lm_engine_open(&e, ":memory:", NULL), LM_OK);
-  put(e, plain_job("J1", "1"));
-  put(e, plain_seeker("A", "1995", 1)); /* the best for J1 */
-  put(e, plain_seeker("B", "1996", 0)); /* acceptable, lower */
-  put(e, plain_seeker("C", "1950", 1)); /* too old */
+  lmt_put(e, plain_job("J1", "1"));
+  lmt_put(e, plain_seeker("A", "1995", 1)); /* the best for J1 */
+  lmt_put(e, plain_seeker("B", "1996", 0)); /* acceptable, lower */
+  lmt_put(e, plain_seeker("C", "1950", 1)); /* too old */
   cr_assert_eq(lm_fair_new(f, e), LM_OK);
   cr_assert_eq(lm_fair_add(*f, LM_JOB, "J1"), LM_OK);
   cr_assert_eq(lm_fair_add(*f, LM_SEEKER, "A"), LM_OK);

@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "records.h"
 #include "internal.h"
 #include "libmatch.h"
 
@@ -74,24 +75,6 @@ static const char *const GROUPS[] = {"graduate", "returning-migrant",
 static const char *const MODES[] = {"walk", "bike", "ebike", "bus", "car"};
 static const int MINUTES[] = {5, 10, 15, 20, 30, 45, 60};
 
-static void set(lm_record *r, lm_field f, const char *v)
-{
-  cr_assert_eq(lm_record_set(r, f, v), LM_OK, "field %d '%s': %s", (int)f,
-               v, lm_errmsg(NULL));
-}
-
-static void setf(lm_record *r, lm_field f, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void setf(lm_record *r, lm_field f, const char *fmt, ...)
-{
-  char buf[64];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  set(r, f, buf);
-}
-
 /* A date near TODAY, offset in days. */
 static void set_date(lm_record *r, lm_field f, int offset)
 {
@@ -100,13 +83,13 @@ static void set_date(lm_record *r, lm_field f, int offset)
   cr_assert_eq(lm__norm_date(TODAY, &today), LM_OK);
   d = today + offset;
   lm__date_format(d, buf);
-  set(r, f, buf);
+  lmt_set(r, f, buf);
 }
 
 static void set_place(lm_record *r, int spread)
 {
-  setf(r, LM_F_LAT, "%.4f", 30.15 + rnd((uint32_t)spread) / 10000.0);
-  setf(r, LM_F_LON, "%.4f", 114.95 + rnd((uint32_t)spread) / 10000.0);
+  lmt_setf(r, LM_F_LAT, "%.4f", 30.15 + rnd((uint32_t)spread) / 10000.0);
+  lmt_setf(r, LM_F_LON, "%.4f", 114.95 + rnd((uint32_t)spread) / 10000.0);
 }
 
 static lm_record *random_job(int i, int spread)
@@ -117,37 +100,37 @@ static lm_record *random_job(int i, int spread)
 
   snprintf(id, sizeof id, "J%04d", i);
   cr_assert_eq(lm_record_new(&r, LM_JOB, id), LM_OK);
-  setf(r, LM_F_NAME, "岗位%d", i);
+  lmt_setf(r, LM_F_NAME, "岗位%d", i);
   if (chance(92))
-    set(r, LM_F_OCCUPATION, PICK(OCCS));
+    lmt_set(r, LM_F_OCCUPATION, PICK(OCCS));
   if (chance(80))
-    set(r, LM_F_INDUSTRY, PICK(INDUSTRIES));
+    lmt_set(r, LM_F_INDUSTRY, PICK(INDUSTRIES));
   if (chance(88))
     set_place(r, spread);
   if (chance(80))
-    set(r, LM_F_DISTRICT, PICK(DISTRICTS));
+    lmt_set(r, LM_F_DISTRICT, PICK(DISTRICTS));
   if (chance(70)) {
     int lo = 3000 + (int)rnd(50) * 100;
-    setf(r, LM_F_SALARY_MIN, "%d", lo);
-    setf(r, LM_F_SALARY_MAX, "%d", lo + (int)rnd(40) * 100);
+    lmt_setf(r, LM_F_SALARY_MIN, "%d", lo);
+    lmt_setf(r, LM_F_SALARY_MAX, "%d", lo + (int)rnd(40) * 100);
   } else if (chance(30)) {
-    set(r, LM_F_SALARY, "面议");
+    lmt_set(r, LM_F_SALARY, "面议");
   }
   if (chance(70))
-    set(r, LM_F_SHIFT, PICK(SHIFTS));
+    lmt_set(r, LM_F_SHIFT, PICK(SHIFTS));
   if (chance(20)) {
     int from = (int)rnd(60) - 20;
     set_date(r, LM_F_WINDOW_FROM, from);
     set_date(r, LM_F_WINDOW_TO, from + 10 + (int)rnd(60));
   }
   if (chance(50))
-    set(r, LM_F_EDUCATION, PICK(EDUS));
+    lmt_set(r, LM_F_EDUCATION, PICK(EDUS));
   if (chance(40)) {
-    setf(r, LM_F_AGE_MIN, "%d", 18 + (int)rnd(8));
-    setf(r, LM_F_AGE_MAX, "%d", 35 + (int)rnd(25));
+    lmt_setf(r, LM_F_AGE_MIN, "%d", 18 + (int)rnd(8));
+    lmt_setf(r, LM_F_AGE_MAX, "%d", 35 + (int)rnd(25));
   }
   if (chance(35))
-    setf(r, LM_F_EXPERIENCE_YEARS, "%d", 1 + (int)rnd(5));
+    lmt_setf(r, LM_F_EXPERIENCE_YEARS, "%d", 1 + (int)rnd(5));
   n = (int)rnd(4);
   for (k = 0; k < n; k++)
     lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_REQUIRED, -1);
@@ -155,12 +138,12 @@ static lm_record *random_job(int i, int spread)
   for (k = 0; k < n; k++)
     lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_PREFERRED, -1);
   if (chance(20)) {
-    set(r, LM_F_CERTIFICATE, PICK(CERTS));
+    lmt_set(r, LM_F_CERTIFICATE, PICK(CERTS));
     if (chance(30))
-      set(r, LM_F_CERTIFICATE, PICK(CERTS));
+      lmt_set(r, LM_F_CERTIFICATE, PICK(CERTS));
   }
   if (chance(15))
-    set(r, LM_F_PRIORITY_GROUP, PICK(GROUPS));
+    lmt_set(r, LM_F_PRIORITY_GROUP, PICK(GROUPS));
   if (chance(90)) {
     int posted = -(int)rnd(90) + (chance(4) ? 10 : 0);
     set_date(r, LM_F_POSTED, posted);
@@ -179,41 +162,41 @@ static lm_record *random_seeker(int i, int spread)
   snprintf(id, sizeof id, "S%05d", i);
   cr_assert_eq(lm_record_new(&r, LM_SEEKER, id), LM_OK);
   if (chance(30))
-    set(r, LM_F_GROUP, PICK(GROUPS));
+    lmt_set(r, LM_F_GROUP, PICK(GROUPS));
   if (chance(85))
-    setf(r, LM_F_BIRTH_YEAR, "%d", 1962 + (int)rnd(45));
+    lmt_setf(r, LM_F_BIRTH_YEAR, "%d", 1962 + (int)rnd(45));
   if (chance(85))
-    set(r, LM_F_EDUCATION, PICK(EDUS));
+    lmt_set(r, LM_F_EDUCATION, PICK(EDUS));
   if (chance(90))
     set_place(r, spread);
   if (chance(70))
-    set(r, LM_F_DISTRICT, PICK(DISTRICTS));
+    lmt_set(r, LM_F_DISTRICT, PICK(DISTRICTS));
   if (chance(80))
-    setf(r, LM_F_MOBILITY_MINUTES, "%d", PICK(MINUTES));
+    lmt_setf(r, LM_F_MOBILITY_MINUTES, "%d", PICK(MINUTES));
   if (chance(80))
-    set(r, LM_F_MOBILITY_MODE, PICK(MODES));
+    lmt_set(r, LM_F_MOBILITY_MODE, PICK(MODES));
   if (chance(70))
-    setf(r, LM_F_SALARY_MIN, "%d", 2500 + (int)rnd(60) * 100);
+    lmt_setf(r, LM_F_SALARY_MIN, "%d", 2500 + (int)rnd(60) * 100);
   if (chance(60))
-    setf(r, LM_F_EXPERIENCE_YEARS, "%d", (int)rnd(8));
+    lmt_setf(r, LM_F_EXPERIENCE_YEARS, "%d", (int)rnd(8));
   if (chance(60))
-    set(r, LM_F_EXPERIENCE_OCCUPATION, PICK(OCCS));
+    lmt_set(r, LM_F_EXPERIENCE_OCCUPATION, PICK(OCCS));
   n = (int)rnd(6);
   for (k = 0; k < n; k++)
     lm_record_add_skill(r, PICK(SKILLS), LM_SKILL_HELD, (int)rnd(5));
   if (chance(35)) {
-    set(r, LM_F_CERTIFICATE, PICK(CERTS));
+    lmt_set(r, LM_F_CERTIFICATE, PICK(CERTS));
     if (chance(40))
-      set(r, LM_F_CERTIFICATE, PICK(CERTS));
+      lmt_set(r, LM_F_CERTIFICATE, PICK(CERTS));
   }
   if (chance(45))
-    set(r, LM_F_PREF_OCCUPATION, PICK(PREF_OCCS));
+    lmt_set(r, LM_F_PREF_OCCUPATION, PICK(PREF_OCCS));
   if (chance(15))
-    set(r, LM_F_PREF_OCCUPATION, PICK(PREF_OCCS));
+    lmt_set(r, LM_F_PREF_OCCUPATION, PICK(PREF_OCCS));
   if (chance(30))
-    set(r, LM_F_PREF_INDUSTRY, PICK(INDUSTRIES));
+    lmt_set(r, LM_F_PREF_INDUSTRY, PICK(INDUSTRIES));
   if (chance(30))
-    set(r, LM_F_PREF_SHIFT, PICK(SHIFTS));
+    lmt_set(r, LM_F_PREF_SHIFT, PICK(SHIFTS));
   if (chance(20)) {
     int from = (int)rnd(60) - 20;
     set_date(r, LM_F_WINDOW_FROM, from);
@@ -231,12 +214,6 @@ static lm_engine *open_memory(void)
   return e;
 }
 
-static void put(lm_engine *e, lm_record *r)
-{
-  cr_assert_eq(lm_engine_put(e, r), LM_OK, "%s", lm_errmsg(e));
-  lm_record_free(r);
-}
-
 /* Fills e with nj jobs and ns seekers, living in squares of the given
  * sides (1e-4 degrees). */
 static void fill(lm_engine *e, uint64_t s, int nj, int ns, int jspread,
@@ -246,9 +223,9 @@ static void fill(lm_engine *e, uint64_t s, int nj, int ns, int jspread,
 
   seed(s);
   for (i = 0; i < nj; i++)
-    put(e, random_job(i, jspread));
+    lmt_put(e, random_job(i, jspread));
   for (i = 0; i < ns; i++)
-    put(e, random_seeker(i, sspread));
+    lmt_put(e, random_seeker(i, sspread));
 }
 
 static lm_engine *random_store(uint64_t s, int nj, int ns, int spread)
@@ -470,15 +447,15 @@ Test(rank, ties_are_broken_by_id)
   for (i = 0; i < 5; i++) {
     lm_record *j = NULL;
     cr_assert_eq(lm_record_new(&j, LM_JOB, ids[i]), LM_OK);
-    set(j, LM_F_NAME, "同一岗位");
-    set(j, LM_F_LAT, "30.2");
-    set(j, LM_F_LON, "115.0");
-    put(e, j);
+    lmt_set(j, LM_F_NAME, "同一岗位");
+    lmt_set(j, LM_F_LAT, "30.2");
+    lmt_set(j, LM_F_LON, "115.0");
+    lmt_put(e, j);
   }
   cr_assert_eq(lm_record_new(&s, LM_SEEKER, "S1"), LM_OK);
-  set(s, LM_F_LAT, "30.2");
-  set(s, LM_F_LON, "115.0");
-  put(e, s);
+  lmt_set(s, LM_F_LAT, "30.2");
+  lmt_set(s, LM_F_LON, "115.0");
+  lmt_put(e, s);
   cr_assert_eq(lm_rank_jobs(e, "S1", &q, &r), LM_OK);
   cr_assert_eq(lm_results_count(r), 4);
   cr_expect_str_eq(lm_results_id(r, 0), "Ja");
@@ -559,17 +536,17 @@ static lm_record *plain_job(const char *id)
 {
   lm_record *j = NULL;
   cr_assert_eq(lm_record_new(&j, LM_JOB, id), LM_OK);
-  set(j, LM_F_NAME, "数控车工");
-  set(j, LM_F_OCCUPATION, "6-18-01-01");
-  set(j, LM_F_INDUSTRY, "智能制造");
-  set(j, LM_F_LAT, "30.2012");
-  set(j, LM_F_LON, "115.0383");
-  set(j, LM_F_DISTRICT, "420204");
-  set(j, LM_F_SALARY_MIN, "5000");
-  set(j, LM_F_SALARY_MAX, "8000");
-  set(j, LM_F_SHIFT, "day");
-  set(j, LM_F_POSTED, "2026-11-01");
-  set(j, LM_F_EXPIRES, "2026-12-31");
+  lmt_set(j, LM_F_NAME, "数控车工");
+  lmt_set(j, LM_F_OCCUPATION, "6-18-01-01");
+  lmt_set(j, LM_F_INDUSTRY, "智能制造");
+  lmt_set(j, LM_F_LAT, "30.2012");
+  lmt_set(j, LM_F_LON, "115.0383");
+  lmt_set(j, LM_F_DISTRICT, "420204");
+  lmt_set(j, LM_F_SALARY_MIN, "5000");
+  lmt_set(j, LM_F_SALARY_MAX, "8000");
+  lmt_set(j, LM_F_SHIFT, "day");
+  lmt_set(j, LM_F_POSTED, "2026-11-01");
+  lmt_set(j, LM_F_EXPIRES, "2026-12-31");
   cr_assert_eq(lm_record_add_skill(j, "数控车床", LM_SKILL_REQUIRED, -1),
                LM_OK);
   return j;
@@ -579,15 +556,15 @@ static lm_record *plain_seeker(const char *id)
 {
   lm_record *s = NULL;
   cr_assert_eq(lm_record_new(&s, LM_SEEKER, id), LM_OK);
-  set(s, LM_F_BIRTH_YEAR, "1995");
-  set(s, LM_F_EDUCATION, "bachelor");
-  set(s, LM_F_LAT, "30.2050");
-  set(s, LM_F_LON, "115.0400");
-  set(s, LM_F_DISTRICT, "420204");
-  set(s, LM_F_MOBILITY_MINUTES, "15");
-  set(s, LM_F_MOBILITY_MODE, "bike");
-  set(s, LM_F_SALARY_MIN, "4500");
-  set(s, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
+  lmt_set(s, LM_F_BIRTH_YEAR, "1995");
+  lmt_set(s, LM_F_EDUCATION, "bachelor");
+  lmt_set(s, LM_F_LAT, "30.2050");
+  lmt_set(s, LM_F_LON, "115.0400");
+  lmt_set(s, LM_F_DISTRICT, "420204");
+  lmt_set(s, LM_F_MOBILITY_MINUTES, "15");
+  lmt_set(s, LM_F_MOBILITY_MODE, "bike");
+  lmt_set(s, LM_F_SALARY_MIN, "4500");
+  lmt_set(s, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
   cr_assert_eq(lm_record_add_skill(s, "數控車床", LM_SKILL_HELD, 2), LM_OK);
   return s;
 }
@@ -628,8 +605,8 @@ static void excludes(lm_record *j, lm_record *s, unsigned int filter)
   lm_query q = query(10);
   lm_results *x = NULL;
 
-  put(e, j);
-  put(e, s);
+  lmt_put(e, j);
+  lmt_put(e, s);
   cr_expect_not(ranks(e, "S1", "J1", &q), "filter 0x%x", filter);
   cr_expect_not(ranks_seeker(e, "J1", "S1", &q), "filter 0x%x", filter);
   cr_assert_eq(lm_explain(e, "S1", "J1", &q, &x), LM_OK);
@@ -654,18 +631,18 @@ Test(rank, unshared_seekers_of_the_favoured_group_are_not_pruned)
   lm_record *j = plain_job("J1");
   int i, c;
 
-  set(j, LM_F_OCCUPATION, "6-31-01-01");
-  set(j, LM_F_PRIORITY_GROUP, "retired-fisher");
-  put(e, j);
+  lmt_set(j, LM_F_OCCUPATION, "6-31-01-01");
+  lmt_set(j, LM_F_PRIORITY_GROUP, "retired-fisher");
+  lmt_put(e, j);
   for (i = 0; i < 5; i++) {
     lm_record *s = NULL;
     cr_assert_eq(lm_record_new(&s, LM_SEEKER, ids[i]), LM_OK);
-    set(s, LM_F_LAT, "30.2050");
-    set(s, LM_F_LON, "115.0400");
-    set(s, LM_F_EXPERIENCE_OCCUPATION, i < 3 ? "6-31-02-01" : "6-18-01-01");
+    lmt_set(s, LM_F_LAT, "30.2050");
+    lmt_set(s, LM_F_LON, "115.0400");
+    lmt_set(s, LM_F_EXPERIENCE_OCCUPATION, i < 3 ? "6-31-02-01" : "6-18-01-01");
     if (i >= 3)
-      set(s, LM_F_GROUP, "retired-fisher");
-    put(e, s);
+      lmt_set(s, LM_F_GROUP, "retired-fisher");
+    lmt_put(e, s);
   }
   for (c = 0; c < LM_C_COUNT_; c++)
     q.weights[c] = 0.0;
@@ -694,21 +671,21 @@ Test(rank, a_post_for_a_group_ranks_its_members_first)
   static const char *const ids[] = {"S1", "S2", "S3", "S4"};
   int i;
 
-  set(j, LM_F_PRIORITY_GROUP, "retired-fisher");
-  put(e, j);
+  lmt_set(j, LM_F_PRIORITY_GROUP, "retired-fisher");
+  lmt_put(e, j);
   for (i = 0; i < 4; i++) {
     lm_record *s = plain_seeker(ids[i]);
     if (i >= 2) { /* members: S3 lacks the skill, S4 is too far */
-      set(s, LM_F_GROUP, "retired-fisher");
+      lmt_set(s, LM_F_GROUP, "retired-fisher");
       if (i == 2)
         cr_assert_eq(lm_record_set(s, LM_F_EXPERIENCE_OCCUPATION,
                                    "1-01-01-01"), LM_OK);
     }
     if (i == 3) {
-      set(s, LM_F_LAT, "30.4000");
-      set(s, LM_F_MOBILITY_MINUTES, "5");
+      lmt_set(s, LM_F_LAT, "30.4000");
+      lmt_set(s, LM_F_MOBILITY_MINUTES, "5");
     }
-    put(e, s);
+    lmt_put(e, s);
   }
   cr_assert_eq(lm_rank_seekers(e, "J1", &q, &r), LM_OK, "%s", lm_errmsg(e));
   cr_assert_eq(lm_results_count(r), 3);
@@ -733,8 +710,8 @@ Test(rank, a_suitable_pair_ranks_both_ways)
   lm_query q = query(10);
   lm_results *x = NULL;
 
-  put(e, plain_job("J1"));
-  put(e, plain_seeker("S1"));
+  lmt_put(e, plain_job("J1"));
+  lmt_put(e, plain_seeker("S1"));
   cr_expect(ranks(e, "S1", "J1", &q));
   cr_expect(ranks_seeker(e, "J1", "S1", &q));
   cr_assert_eq(lm_explain(e, "S1", "J1", &q, &x), LM_OK);
@@ -749,15 +726,15 @@ Test(rank, a_suitable_pair_ranks_both_ways)
 Test(rank, expired_job_is_excluded)
 {
   lm_record *j = plain_job("J1");
-  set(j, LM_F_POSTED, "2026-09-01");
-  set(j, LM_F_EXPIRES, "2026-10-31");
+  lmt_set(j, LM_F_POSTED, "2026-09-01");
+  lmt_set(j, LM_F_EXPIRES, "2026-10-31");
   excludes(j, plain_seeker("S1"), LM_FILTER_CLOSED);
 }
 
 Test(rank, age_outside_range_is_excluded)
 {
   lm_record *j = plain_job("J1");
-  set(j, LM_F_AGE, "18至25周岁");
+  lmt_set(j, LM_F_AGE, "18至25周岁");
   excludes(j, plain_seeker("S1"), LM_FILTER_AGE);
 }
 
@@ -765,15 +742,15 @@ Test(rank, education_below_minimum_is_excluded)
 {
   lm_record *s = plain_seeker("S1");
   lm_record *j = plain_job("J1");
-  set(s, LM_F_EDUCATION, "初中");
-  set(j, LM_F_EDUCATION, "中专");
+  lmt_set(s, LM_F_EDUCATION, "初中");
+  lmt_set(j, LM_F_EDUCATION, "中专");
   excludes(j, s, LM_FILTER_EDUCATION);
 }
 
 Test(rank, missing_certificate_is_excluded)
 {
   lm_record *j = plain_job("J1");
-  set(j, LM_F_CERTIFICATE, "车工四级");
+  lmt_set(j, LM_F_CERTIFICATE, "车工四级");
   excludes(j, plain_seeker("S1"), LM_FILTER_CERTIFICATE);
 }
 
@@ -783,10 +760,10 @@ Test(rank, certificate_in_other_script_counts)
   lm_record *j = plain_job("J1"), *s = plain_seeker("S1");
   lm_query q = query(10);
 
-  set(j, LM_F_CERTIFICATE, "车工四级");
-  set(s, LM_F_CERTIFICATE, "車工四級");
-  put(e, j);
-  put(e, s);
+  lmt_set(j, LM_F_CERTIFICATE, "车工四级");
+  lmt_set(s, LM_F_CERTIFICATE, "車工四級");
+  lmt_put(e, j);
+  lmt_put(e, s);
   cr_expect(ranks(e, "S1", "J1", &q));
   lm_engine_close(e);
 }
@@ -794,7 +771,7 @@ Test(rank, certificate_in_other_script_counts)
 Test(rank, commute_beyond_reach_is_excluded)
 {
   lm_record *j = plain_job("J1");
-  set(j, LM_F_LAT, "30.2900"); /* about 9.5 km north: 50 min by bike */
+  lmt_set(j, LM_F_LAT, "30.2900"); /* about 9.5 km north: 50 min by bike */
   excludes(j, plain_seeker("S1"), LM_FILTER_COMMUTE);
 }
 
@@ -804,9 +781,9 @@ Test(rank, commute_override_widens_and_narrows)
   lm_record *j = plain_job("J1");
   lm_query q = query(10);
 
-  set(j, LM_F_LAT, "30.2900");
-  put(e, j);
-  put(e, plain_seeker("S1"));
+  lmt_set(j, LM_F_LAT, "30.2900");
+  lmt_put(e, j);
+  lmt_put(e, plain_seeker("S1"));
   cr_expect_not(ranks(e, "S1", "J1", &q));
   q.commute_mode = "car";
   q.commute_minutes = 30;
@@ -821,16 +798,16 @@ Test(rank, commute_override_widens_and_narrows)
 Test(rank, pay_below_minimum_is_excluded)
 {
   lm_record *s = plain_seeker("S1");
-  set(s, LM_F_SALARY_MIN, "9000");
+  lmt_set(s, LM_F_SALARY_MIN, "9000");
   excludes(plain_job("J1"), s, LM_FILTER_SALARY);
 }
 
 Test(rank, windows_apart_are_excluded)
 {
   lm_record *s = plain_seeker("S1"), *j = plain_job("J1");
-  set(j, LM_F_WINDOW_FROM, "2026-12-01");
-  set(j, LM_F_WINDOW_TO, "2026-12-31");
-  set(s, LM_F_WINDOW_FROM, "2027-03-01");
+  lmt_set(j, LM_F_WINDOW_FROM, "2026-12-01");
+  lmt_set(j, LM_F_WINDOW_TO, "2026-12-31");
+  lmt_set(s, LM_F_WINDOW_FROM, "2027-03-01");
   excludes(j, s, LM_FILTER_WINDOW);
 }
 
@@ -882,13 +859,13 @@ Test(rank, query_filter_values_are_checked)
   lm_query q = query(10);
   lm_results *r = NULL;
 
-  set(other, LM_F_DISTRICT, "420222");
-  set(other, LM_F_SHIFT, "night");
-  set(other, LM_F_SALARY_MAX, "5500");
-  set(other, LM_F_INDUSTRY, "物流");
-  put(e, j);
-  put(e, other);
-  put(e, plain_seeker("S1"));
+  lmt_set(other, LM_F_DISTRICT, "420222");
+  lmt_set(other, LM_F_SHIFT, "night");
+  lmt_set(other, LM_F_SALARY_MAX, "5500");
+  lmt_set(other, LM_F_INDUSTRY, "物流");
+  lmt_put(e, j);
+  lmt_put(e, other);
+  lmt_put(e, plain_seeker("S1"));
   q.district = "420222";
   cr_assert_eq(lm_rank_jobs(e, "S1", &q, &r), LM_OK);
   cr_assert_eq(lm_results_count(r), 1);
@@ -939,11 +916,11 @@ Test(rank, seeker_query_filters_apply_to_seekers)
   lm_query q = query(10);
   lm_results *r = NULL;
 
-  set(b, LM_F_DISTRICT, "420202");
-  set(b, LM_F_GROUP, "退捕渔民");
-  put(e, plain_job("J1"));
-  put(e, a);
-  put(e, b);
+  lmt_set(b, LM_F_DISTRICT, "420202");
+  lmt_set(b, LM_F_GROUP, "退捕渔民");
+  lmt_put(e, plain_job("J1"));
+  lmt_put(e, a);
+  lmt_put(e, b);
   q.reserved_group = "retired-fisher";
   cr_assert_eq(lm_rank_seekers(e, "J1", &q, &r), LM_OK);
   cr_assert_eq(lm_results_count(r), 1);
@@ -985,23 +962,23 @@ Test(rank, put_replace_and_remove_are_visible_at_once)
   lm_query q = query(10);
   lm_record *j;
 
-  put(e, plain_seeker("S1"));
+  lmt_put(e, plain_seeker("S1"));
   cr_expect_eq(count_jobs(e, "S1"), 0);
-  put(e, plain_job("J1"));
+  lmt_put(e, plain_job("J1"));
   cr_expect(ranks(e, "S1", "J1", &q));
   j = plain_job("J1");
-  set(j, LM_F_LAT, "30.40"); /* moved out of reach */
-  put(e, j);
+  lmt_set(j, LM_F_LAT, "30.40"); /* moved out of reach */
+  lmt_put(e, j);
   cr_expect_not(ranks(e, "S1", "J1", &q));
-  put(e, plain_job("J1"));
+  lmt_put(e, plain_job("J1"));
   cr_expect(ranks(e, "S1", "J1", &q));
   cr_expect_eq(lm_engine_remove(e, LM_JOB, "J1"), LM_OK);
   cr_expect_not(ranks(e, "S1", "J1", &q));
   cr_expect_eq(lm_engine_remove(e, LM_JOB, "J1"), LM_ENOTFOUND);
-  put(e, plain_job("J1"));
+  lmt_put(e, plain_job("J1"));
   j = plain_job("J1");
-  set(j, LM_F_STATUS, "closed");
-  put(e, j);
+  lmt_set(j, LM_F_STATUS, "closed");
+  lmt_put(e, j);
   cr_expect_not(ranks(e, "S1", "J1", &q));
   cr_expect_eq(lm_engine_remove(e, LM_SEEKER, "S1"), LM_OK);
   cr_expect_not(stored(e, LM_SEEKER, "S1"));
@@ -1053,9 +1030,9 @@ Test(rank, churn_keeps_the_index_exact)
         snprintf(id, sizeof id, chance(50) ? "J%04d" : "S%05d", which);
         lm_engine_remove(e, id[0] == 'J' ? LM_JOB : LM_SEEKER, id);
       } else if (chance(50)) {
-        put(e, random_job(which, 2000));
+        lmt_put(e, random_job(which, 2000));
       } else {
-        put(e, random_seeker(which, 600));
+        lmt_put(e, random_seeker(which, 600));
       }
     }
     for (i = 0; i < 100; i += 7) {
@@ -1107,7 +1084,7 @@ Test(rank, crowded_cells_rank_seekers_exactly)
   }
   seed(751);
   for (i = 300; i < 400; i++)
-    put(e, random_seeker(i, 250));
+    lmt_put(e, random_seeker(i, 250));
   for (i = 1; i < 60; i += 2) {
     char id[16];
     lm_query q = query(i % 3 ? 10 : 100);
@@ -1142,7 +1119,7 @@ Test(rank, ingest_is_visible_and_a_rollback_is_not)
   lm_engine *e = open_memory();
   lm_query q = query(10);
 
-  put(e, plain_seeker("S1"));
+  lmt_put(e, plain_seeker("S1"));
   cr_assert_eq(ingest(e, "<job id=\"J8\"><title>x</title>"
                          "<location lat=\"99\" lon=\"1\"/></job>\n",
                       LM_INGEST_ALL_OR_NOTHING),
@@ -1165,7 +1142,7 @@ Test(rank, batches_commit_into_the_index_as_they_go)
 
   o.batch_size = 7;
   cr_assert_eq(lm_engine_open(&e, ":memory:", &o), LM_OK);
-  put(e, plain_seeker("S1"));
+  lmt_put(e, plain_seeker("S1"));
   p += sprintf(p, "<libmatch version=\"1\">");
   for (i = 0; i < 50; i++)
     p += sprintf(p, "<job id=\"B%02d\"><title>t</title>"
@@ -1188,10 +1165,10 @@ Test(rank, refresh_sees_another_engines_commits)
 
   lmt_tmpname(path, sizeof path, "rank-refresh");
   cr_assert_eq(lm_engine_open(&a, path, NULL), LM_OK, "%s", lm_errmsg(NULL));
-  put(a, plain_seeker("S1"));
+  lmt_put(a, plain_seeker("S1"));
   cr_assert_eq(lm_engine_open(&b, path, NULL), LM_OK, "%s", lm_errmsg(NULL));
   cr_expect_eq(count_jobs(b, "S1"), 0);
-  put(a, plain_job("J1"));
+  lmt_put(a, plain_job("J1"));
   cr_expect(ranks(a, "S1", "J1", &q));
   cr_expect_not(ranks(b, "S1", "J1", &q), "before refresh");
   cr_assert_eq(lm_engine_refresh(b), LM_OK, "%s", lm_errmsg(b));
@@ -1219,9 +1196,9 @@ Test(rank, reopening_builds_the_same_index)
   cr_assert_eq(lm_engine_open(&a, path, NULL), LM_OK);
   seed(800);
   for (i = 0; i < 80; i++)
-    put(a, random_job(i, 2000));
+    lmt_put(a, random_job(i, 2000));
   for (i = 0; i < 60; i++)
-    put(a, random_seeker(i, 2000));
+    lmt_put(a, random_seeker(i, 2000));
   lm_engine_close(a);
   cr_assert_eq(lm_engine_open(&a, path, NULL), LM_OK);
   for (i = 0; i < 60; i += 5) {
@@ -1250,14 +1227,14 @@ Test(rank, a_lazy_index_answers_as_an_eager_one)
   cr_assert_eq(lm_engine_open(&a, path, &o), LM_OK, "%s", lm_errmsg(NULL));
   seed(900);
   for (i = 0; i < 80; i++)
-    put(a, random_job(i, 2000));
+    lmt_put(a, random_job(i, 2000));
   for (i = 0; i < 60; i++)
-    put(a, random_seeker(i, 2000));
+    lmt_put(a, random_seeker(i, 2000));
   cr_assert_eq(lm_engine_remove(a, LM_JOB, "J0003"), LM_OK);
   lm_engine_close(a);
 
   cr_assert_eq(lm_engine_open(&a, path, &o), LM_OK, "%s", lm_errmsg(NULL));
-  put(a, random_job(3, 2000)); /* back, before any query */
+  lmt_put(a, random_job(3, 2000)); /* back, before any query */
   for (i = 0; i < 60; i += 6) {
     char id[16];
     lm_query q = query(7);
@@ -1266,7 +1243,7 @@ Test(rank, a_lazy_index_answers_as_an_eager_one)
   }
   /* built now: a write must reach it */
   cr_assert_eq(lm_engine_remove(a, LM_JOB, "J0007"), LM_OK);
-  put(a, random_seeker(61, 2000));
+  lmt_put(a, random_seeker(61, 2000));
   for (i = 0; i < 80; i += 9) {
     char id[16];
     lm_query q = query(5);
@@ -1312,7 +1289,7 @@ Test(rank, ad_hoc_profile_ranks_as_a_stored_twin)
     }
     cr_assert_eq(lm_rank_jobs_for_profile(e, s, &q, &a), LM_OK, "%s",
                  lm_errmsg(e));
-    put(e, twin);
+    lmt_put(e, twin);
     cr_assert_eq(lm_rank_jobs(e, "TWIN", &q, &b), LM_OK);
     cr_assert_eq(lm_results_count(a), lm_results_count(b));
     for (k = 0; k < lm_results_count(a); k++) {
@@ -1345,23 +1322,23 @@ Test(rank, advice_finds_a_planted_certificate_gap)
   lm_query q = query(5);
   int i;
 
-  put(e, plain_seeker("S1"));
+  lmt_put(e, plain_seeker("S1"));
   for (i = 0; i < 6; i++) { /* unlocked by the forklift licence alone */
     char id[16];
     lm_record *j;
     snprintf(id, sizeof id, "C%d", i);
     j = plain_job(id);
-    set(j, LM_F_CERTIFICATE, "叉车证");
-    put(e, j);
+    lmt_set(j, LM_F_CERTIFICATE, "叉车证");
+    lmt_put(e, j);
   }
   for (i = 0; i < 2; i++) { /* need two certificates: no single unlock */
     char id[16];
     lm_record *j;
     snprintf(id, sizeof id, "D%d", i);
     j = plain_job(id);
-    set(j, LM_F_CERTIFICATE, "叉车证");
-    set(j, LM_F_CERTIFICATE, "焊工四级");
-    put(e, j);
+    lmt_set(j, LM_F_CERTIFICATE, "叉车证");
+    lmt_set(j, LM_F_CERTIFICATE, "焊工四级");
+    lmt_put(e, j);
   }
   for (i = 0; i < 3; i++) { /* one required skill short */
     char id[16];
@@ -1369,13 +1346,13 @@ Test(rank, advice_finds_a_planted_certificate_gap)
     snprintf(id, sizeof id, "K%d", i);
     j = plain_job(id);
     lm_record_add_skill(j, "CAD制图", LM_SKILL_REQUIRED, -1);
-    put(e, j);
+    lmt_put(e, j);
   }
   { /* out of reach: does not count */
     lm_record *j = plain_job("FAR");
-    set(j, LM_F_CERTIFICATE, "叉车证");
-    set(j, LM_F_LAT, "30.40");
-    put(e, j);
+    lmt_set(j, LM_F_CERTIFICATE, "叉车证");
+    lmt_set(j, LM_F_LAT, "30.40");
+    lmt_put(e, j);
   }
   cr_assert_eq(lm_advise(e, "S1", &q, &a), LM_OK, "%s", lm_errmsg(e));
   cr_assert_eq(lm_advice_count(a), 2);
@@ -1680,8 +1657,8 @@ Test(rank, queries_and_a_writer_run_together, .timeout = 120)
   cr_assert_eq(lm_engine_open(&st.e, path, NULL), LM_OK);
   seed(1100);
   for (i = 0; i < 150; i++) {
-    put(st.e, random_job(i, 2000));
-    put(st.e, random_seeker(i, 2000));
+    lmt_put(st.e, random_job(i, 2000));
+    lmt_put(st.e, random_seeker(i, 2000));
   }
   for (i = 0; i < 8; i++)
     pthread_create(&t[i], NULL, reader, &st);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "records.h"
 #include "internal.h"
 
 /* ------------------------------------------------------------ fixture */
@@ -114,13 +115,6 @@ static char *raw_text(sqlite3 *db, const char *sql)
 
 /* ------------------------------------------------------------ records */
 
-static void set(lm_record *r, lm_field f, const char *v)
-{
-  int rc = lm_record_set(r, f, v);
-  cr_assert_eq(rc, LM_OK, "set %s = %s: %s", lm__field(f)->name, v,
-               lm__errmsg());
-}
-
 static lm_record *new_record(lm_kind kind, const char *id)
 {
   lm_record *r = NULL;
@@ -134,32 +128,32 @@ static lm_record *full_job(const char *id)
 {
   lm_record *r = new_record(LM_JOB, id);
 
-  set(r, LM_F_STATUS, "open");
-  set(r, LM_F_NAME, "數控車床操作工");
-  set(r, LM_F_EMPLOYER, "E0042");
-  set(r, LM_F_OPENINGS, "3");
-  set(r, LM_F_POSTED, "2026-11-01");
-  set(r, LM_F_EXPIRES, "2026年12月31日");
-  set(r, LM_F_OCCUPATION, "6-18-01-01");
-  set(r, LM_F_INDUSTRY, "智能製造");
-  set(r, LM_F_LAT, "30.2012");
-  set(r, LM_F_LON, "115.0383");
-  set(r, LM_F_DISTRICT, "420204");
-  set(r, LM_F_ADDRESS, "下陸區團城山街道");
-  set(r, LM_F_SALARY, "5千-8千元/月");
-  set(r, LM_F_SHIFT, "rotating");
-  set(r, LM_F_WINDOW_FROM, "2026-12-01");
-  set(r, LM_F_WINDOW_TO, "2027-02-28");
-  set(r, LM_F_EDUCATION, "中專");
-  set(r, LM_F_AGE, "18至45周歲");
-  set(r, LM_F_EXPERIENCE_YEARS, "1");
-  set(r, LM_F_TEXT, "要求：中專及以上學歷，"
+  lmt_set(r, LM_F_STATUS, "open");
+  lmt_set(r, LM_F_NAME, "數控車床操作工");
+  lmt_set(r, LM_F_EMPLOYER, "E0042");
+  lmt_set(r, LM_F_OPENINGS, "3");
+  lmt_set(r, LM_F_POSTED, "2026-11-01");
+  lmt_set(r, LM_F_EXPIRES, "2026年12月31日");
+  lmt_set(r, LM_F_OCCUPATION, "6-18-01-01");
+  lmt_set(r, LM_F_INDUSTRY, "智能製造");
+  lmt_set(r, LM_F_LAT, "30.2012");
+  lmt_set(r, LM_F_LON, "115.0383");
+  lmt_set(r, LM_F_DISTRICT, "420204");
+  lmt_set(r, LM_F_ADDRESS, "下陸區團城山街道");
+  lmt_set(r, LM_F_SALARY, "5千-8千元/月");
+  lmt_set(r, LM_F_SHIFT, "rotating");
+  lmt_set(r, LM_F_WINDOW_FROM, "2026-12-01");
+  lmt_set(r, LM_F_WINDOW_TO, "2027-02-28");
+  lmt_set(r, LM_F_EDUCATION, "中專");
+  lmt_set(r, LM_F_AGE, "18至45周歲");
+  lmt_set(r, LM_F_EXPERIENCE_YEARS, "1");
+  lmt_set(r, LM_F_TEXT, "要求：中專及以上學歷，"
                     "1年以上相關工作經驗，能適應倒班");
-  set(r, LM_F_DESCRIPTION, "描述 \"quotes\", 'apostrophes'; -- dashes");
-  set(r, LM_F_CERTIFICATE, "車工四級");
-  set(r, LM_F_CERTIFICATE, "電工證");
-  set(r, LM_F_PRIORITY_GROUP, "retired-fisher");
-  set(r, LM_F_PRIORITY_GROUP, "older-worker");
+  lmt_set(r, LM_F_DESCRIPTION, "描述 \"quotes\", 'apostrophes'; -- dashes");
+  lmt_set(r, LM_F_CERTIFICATE, "車工四級");
+  lmt_set(r, LM_F_CERTIFICATE, "電工證");
+  lmt_set(r, LM_F_PRIORITY_GROUP, "retired-fisher");
+  lmt_set(r, LM_F_PRIORITY_GROUP, "older-worker");
   cr_assert_eq(lm_record_add_skill(r, "數控車床", LM_SKILL_REQUIRED, -1),
                LM_OK);
   cr_assert_eq(lm_record_add_skill(r, "CAD製圖", LM_SKILL_PREFERRED, 2),
@@ -174,29 +168,29 @@ static lm_record *full_seeker(const char *id)
 {
   lm_record *r = new_record(LM_SEEKER, id);
 
-  set(r, LM_F_STATUS, "open");
-  set(r, LM_F_REGISTERED, "2026-10-20");
-  set(r, LM_F_GROUP, "graduate");
-  set(r, LM_F_GROUP, "my-own-group");
-  set(r, LM_F_BIRTH_YEAR, "2003");
-  set(r, LM_F_EDUCATION, "bachelor");
-  set(r, LM_F_MAJOR, "機械設計製造及其自動化");
-  set(r, LM_F_LAT, "30.2101");
-  set(r, LM_F_LON, "115.0772");
-  set(r, LM_F_DISTRICT, "420202");
-  set(r, LM_F_MOBILITY_MINUTES, "15");
-  set(r, LM_F_MOBILITY_MODE, "bike");
-  set(r, LM_F_SALARY_MIN, "4500");
-  set(r, LM_F_EXPERIENCE_YEARS, "2");
-  set(r, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
-  set(r, LM_F_CERTIFICATE, "車工四級");
-  set(r, LM_F_PREF_OCCUPATION, "6-18");
-  set(r, LM_F_PREF_INDUSTRY, "智能製造");
-  set(r, LM_F_PREF_SHIFT, "day");
-  set(r, LM_F_WINDOW_FROM, "2026-12-01");
-  set(r, LM_F_TEXT, "熟悉數控編程，會看圖紙");
-  set(r, LM_F_PHONE, "13800000000");
-  set(r, LM_F_ID_NUMBER, "420202200301011234");
+  lmt_set(r, LM_F_STATUS, "open");
+  lmt_set(r, LM_F_REGISTERED, "2026-10-20");
+  lmt_set(r, LM_F_GROUP, "graduate");
+  lmt_set(r, LM_F_GROUP, "my-own-group");
+  lmt_set(r, LM_F_BIRTH_YEAR, "2003");
+  lmt_set(r, LM_F_EDUCATION, "bachelor");
+  lmt_set(r, LM_F_MAJOR, "機械設計製造及其自動化");
+  lmt_set(r, LM_F_LAT, "30.2101");
+  lmt_set(r, LM_F_LON, "115.0772");
+  lmt_set(r, LM_F_DISTRICT, "420202");
+  lmt_set(r, LM_F_MOBILITY_MINUTES, "15");
+  lmt_set(r, LM_F_MOBILITY_MODE, "bike");
+  lmt_set(r, LM_F_SALARY_MIN, "4500");
+  lmt_set(r, LM_F_EXPERIENCE_YEARS, "2");
+  lmt_set(r, LM_F_EXPERIENCE_OCCUPATION, "6-18-01-01");
+  lmt_set(r, LM_F_CERTIFICATE, "車工四級");
+  lmt_set(r, LM_F_PREF_OCCUPATION, "6-18");
+  lmt_set(r, LM_F_PREF_INDUSTRY, "智能製造");
+  lmt_set(r, LM_F_PREF_SHIFT, "day");
+  lmt_set(r, LM_F_WINDOW_FROM, "2026-12-01");
+  lmt_set(r, LM_F_TEXT, "熟悉數控編程，會看圖紙");
+  lmt_set(r, LM_F_PHONE, "13800000000");
+  lmt_set(r, LM_F_ID_NUMBER, "420202200301011234");
   cr_assert_eq(lm_record_add_skill(r, "數控車床", LM_SKILL_HELD, 2), LM_OK);
   cr_assert_eq(lm__record_add_skill(r, "編程", "数控编程", LM_SKILL_HELD, -1,
                                     LM_FOUND_TEXT),
@@ -208,7 +202,7 @@ static lm_record *simple(lm_kind kind, const char *id, const char *name)
 {
   lm_record *r = new_record(kind, id);
   if (name)
-    set(r, LM_F_NAME, name);
+    lmt_set(r, LM_F_NAME, name);
   return r;
 }
 
@@ -398,14 +392,14 @@ Test(store, put_get_round_trips_every_field_kind)
   recs[0] = full_job("J000123");
   recs[1] = full_seeker("S000001");
   recs[2] = simple(LM_EMPLOYER, "E0042", "某機械有限公司");
-  set(recs[2], LM_F_ALLIANCE, "ed-manufacturing");
-  set(recs[2], LM_F_LAT, "30.20");
-  set(recs[2], LM_F_LON, "115.04");
+  lmt_set(recs[2], LM_F_ALLIANCE, "ed-manufacturing");
+  lmt_set(recs[2], LM_F_LAT, "30.20");
+  lmt_set(recs[2], LM_F_LON, "115.04");
   recs[3] = simple(LM_SERVICE_POINT, "P07", "團城山街道就業服務站");
-  set(recs[3], LM_F_POINT_KIND, "station");
+  lmt_set(recs[3], LM_F_POINT_KIND, "station");
   recs[4] = simple(LM_COMMUNITY, "C0123", "團城山社區");
-  set(recs[4], LM_F_POPULATION, "8200");
-  set(recs[4], LM_F_DISTRICT, "420204");
+  lmt_set(recs[4], LM_F_POPULATION, "8200");
+  lmt_set(recs[4], LM_F_DISTRICT, "420204");
 
   cr_assert_eq(lm__store_begin(s), LM_OK);
   for (i = 0; i < 5; i++) {
@@ -430,7 +424,7 @@ Test(store, stored_values_win_over_what_free_text_implies)
   lm_record *r = full_job("J1");
 
   cr_assert_eq(lm_record_set(r, LM_F_SALARY_MAX, NULL), LM_OK);
-  set(r, LM_F_AGE_MIN, "20");
+  lmt_set(r, LM_F_AGE_MIN, "20");
   put_one(s, r);
   assert_round_trip(s, r);
   lm_record_free(r);
@@ -463,8 +457,8 @@ Test(store, upsert_replaces_without_leftovers)
   lm_record *back;
   sqlite3 *db;
 
-  set(neu, LM_F_GROUP, "veteran");
-  set(neu, LM_F_EDUCATION, "大專");
+  lmt_set(neu, LM_F_GROUP, "veteran");
+  lmt_set(neu, LM_F_EDUCATION, "大專");
   cr_assert_eq(lm_record_add_skill(neu, "焊工", LM_SKILL_HELD, 5), LM_OK);
   cr_assert_eq(put_one(s, old), 0);
   cr_assert_eq(put_one(s, other), 0);
@@ -1063,7 +1057,7 @@ Test(store, scan_reads_every_record_whole_with_its_children)
     snprintf(id, sizeof id, "R%02d", 39 - i);
     r = i % 3 == 1 ? full_seeker(id) : full_job(id);
     if (i % 3 != 1)
-      set(r, LM_F_NAME, "replaced");
+      lmt_set(r, LM_F_NAME, "replaced");
     cr_assert_eq(lm__store_put(s, r, &replaced), LM_OK, "%s", lm__errmsg());
     lm_record_free(r);
   }
@@ -1220,7 +1214,7 @@ Test(store, the_log_is_checkpointed_beside_the_writer_and_stays_bounded)
       lm_record *r;
       snprintf(id, sizeof id, "J%05d", tx * 60 + i);
       r = simple(LM_JOB, id, "焊工");
-      set(r, LM_F_DESCRIPTION, text);
+      lmt_set(r, LM_F_DESCRIPTION, text);
       cr_assert_eq(lm__store_put(s, r, NULL), LM_OK, "%s", lm__errmsg());
       lm_record_free(r);
     }
@@ -1235,7 +1229,7 @@ Test(store, the_log_is_checkpointed_beside_the_writer_and_stays_bounded)
   bound = (long long)(2 * lm__ckpt_writer_pages) * (4096 + 24);
   cr_expect_leq(most, bound, "the log reached %lld bytes", most);
   for (waited = 0; lm__store_checkpointed(s) == 0 && waited < 500; waited++)
-    usleep(10000);
+    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
   cr_expect_gt(lm__store_checkpointed(s), 0,
                "the checkpointer copied nothing");
   raw = raw_open();
